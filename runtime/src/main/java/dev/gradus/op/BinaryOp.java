@@ -1,0 +1,107 @@
+package dev.gradus.op;
+
+import dev.gradus.tensor.Loops;
+import dev.gradus.tensor.Shape;
+import dev.gradus.tensor.Tensor;
+import java.util.List;
+import java.util.function.DoubleBinaryOperator;
+
+/**
+ * An elementwise op of two float inputs of the same dtype with numpy broadcasting:
+ * {@code y[i] = f(a[i], b[i])}. The definition carries the scalar form {@code f} and the
+ * derivative rule; see {@link BinaryOps} for the table.
+ */
+public abstract class BinaryOp extends Op {
+    private final DoubleBinaryOperator scalarForm;
+    private final String symbol;
+
+    /**
+     * Creates a broadcasting elementwise op.
+     *
+     * @param name op name
+     * @param symbol infix symbol for printing, or null to print as a call
+     * @param scalarForm the function on one pair of elements, in double precision
+     */
+    protected BinaryOp(String name, String symbol, DoubleBinaryOperator scalarForm) {
+        super(name);
+        this.symbol = symbol;
+        this.scalarForm = scalarForm;
+    }
+
+    /** Returns the scalar form {@code f}. */
+    public final DoubleBinaryOperator scalarForm() {
+        return scalarForm;
+    }
+
+    /** Applies the scalar form to one pair. */
+    public final double apply(double a, double b) {
+        return scalarForm.applyAsDouble(a, b);
+    }
+
+    /** Returns the infix symbol, or null. */
+    public final String symbol() {
+        return symbol;
+    }
+
+    @Override
+    public final int arity() {
+        return 2;
+    }
+
+    @Override
+    public TensorType infer(List<TensorType> inputs) {
+        checkArity(inputs.size());
+        TensorType a = inputs.get(0);
+        TensorType b = inputs.get(1);
+        if (a.dtype() != b.dtype()) {
+            throw new IllegalArgumentException("dtypes differ: " + a.dtype() + " and " + b.dtype()
+                    + " (cast one side with Ops.cast)");
+        }
+        if (!a.dtype().isFloat()) {
+            throw new IllegalArgumentException(name() + " needs float32 or float64 inputs, got " + a.dtype());
+        }
+        return new TensorType(a.dtype(), Shape.broadcast(a.shape(), b.shape()));
+    }
+
+    @Override
+    public void compute(Tensor[] inputs, Tensor out) {
+        Loops.zip(inputs[0], inputs[1], out, scalarForm);
+    }
+
+    @Override
+    public boolean canComputeInPlace(int input) {
+        return true;
+    }
+
+    @Override
+    public boolean isElementwise() {
+        return true;
+    }
+
+    @Override
+    public String format(List<String> args) {
+        return symbol == null ? super.format(args) : "(" + args.get(0) + " " + symbol + " " + args.get(1) + ")";
+    }
+
+    @Override
+    public final <T> List<Partial<T>> vjp(Builder<T> b, List<T> inputs, T output, T gradOut) {
+        T x = inputs.get(0);
+        T y = inputs.get(1);
+        Partial<T> ga = gradientA(b, x, y, output, gradOut);
+        Partial<T> gb = gradientB(b, x, y, output, gradOut);
+        return List.of(unbroadcast(b, ga, x), unbroadcast(b, gb, y));
+    }
+
+    private static <T> Partial<T> unbroadcast(Builder<T> b, Partial<T> p, T like) {
+        return p.isPresent() ? Partial.of(b.unbroadcast(p.get(), like)) : p;
+    }
+
+    /**
+     * The rule for the first input, at the broadcast shape (the caller sums it back to
+     * {@code a}'s shape): returns {@code g · ∂f/∂a}.
+     */
+    protected abstract <T> Partial<T> gradientA(Builder<T> b, T a, T c, T y, T g);
+
+    /** The rule for the second input, at the broadcast shape: returns {@code g · ∂f/∂b}. */
+    protected abstract <T> Partial<T> gradientB(Builder<T> b, T a, T c, T y, T g);
+}

@@ -1,0 +1,117 @@
+package dev.gradus.op;
+
+import java.util.List;
+
+/**
+ * The table of broadcasting elementwise binary ops: each definition holds the scalar form
+ * and, beside it, the two partial derivatives (the caller sums them over broadcast axes).
+ */
+public final class BinaryOps {
+    private BinaryOps() {
+    }
+
+    /** a + b. ∂/∂a = 1, ∂/∂b = 1. */
+    public static final BinaryOp ADD = new BinaryOp("add", "+", Double::sum) {
+        @Override
+        protected <T> Partial<T> gradientA(Builder<T> b, T a, T c, T y, T g) {
+            return Partial.of(g);
+        }
+
+        @Override
+        protected <T> Partial<T> gradientB(Builder<T> b, T a, T c, T y, T g) {
+            return Partial.of(g);
+        }
+    };
+
+    /** a − b. ∂/∂a = 1, ∂/∂b = −1. */
+    public static final BinaryOp SUB = new BinaryOp("sub", "-", (a, c) -> a - c) {
+        @Override
+        protected <T> Partial<T> gradientA(Builder<T> b, T a, T c, T y, T g) {
+            return Partial.of(g);
+        }
+
+        @Override
+        protected <T> Partial<T> gradientB(Builder<T> b, T a, T c, T y, T g) {
+            return Partial.of(b.neg(g));
+        }
+    };
+
+    /** Elementwise (Hadamard) product a ⊙ b. ∂/∂a = b, ∂/∂b = a. Matrix product is {@link MatMul}. */
+    public static final BinaryOp MUL = new BinaryOp("mul", "*", (a, c) -> a * c) {
+        @Override
+        protected <T> Partial<T> gradientA(Builder<T> b, T a, T c, T y, T g) {
+            return Partial.of(b.mul(g, c));
+        }
+
+        @Override
+        protected <T> Partial<T> gradientB(Builder<T> b, T a, T c, T y, T g) {
+            return Partial.of(b.mul(g, a));
+        }
+    };
+
+    /** a / b. ∂/∂a = 1/b, ∂/∂b = −a/b² = −y/b. */
+    public static final BinaryOp DIV = new BinaryOp("div", "/", (a, c) -> a / c) {
+        @Override
+        protected <T> Partial<T> gradientA(Builder<T> b, T a, T c, T y, T g) {
+            return Partial.of(b.div(g, c));
+        }
+
+        @Override
+        protected <T> Partial<T> gradientB(Builder<T> b, T a, T c, T y, T g) {
+            return Partial.of(b.neg(b.div(b.mul(g, y), c)));
+        }
+    };
+
+    /**
+     * aᵇ. ∂/∂a = b·a^(b−1), ∂/∂b = aᵇ·ln a = y·ln a (defined for a &gt; 0; NaN where a ≤ 0
+     * and the exponent's gradient is asked for).
+     */
+    public static final BinaryOp POW = new BinaryOp("pow", null, Math::pow) {
+        @Override
+        protected <T> Partial<T> gradientA(Builder<T> b, T a, T c, T y, T g) {
+            return Partial.of(b.mul(g, b.mul(c, b.pow(a, b.sub(c, b.constant(1, c))))));
+        }
+
+        @Override
+        protected <T> Partial<T> gradientB(Builder<T> b, T a, T c, T y, T g) {
+            return Partial.of(b.mul(g, b.mul(y, b.log(a))));
+        }
+    };
+
+    /**
+     * min(a, b) elementwise (NaN if either is NaN). The gradient goes to the smaller input;
+     * on ties it goes to {@code a}: ∂/∂a = [a ≤ b], ∂/∂b = [a &gt; b].
+     */
+    public static final BinaryOp MIN_BETWEEN = new BinaryOp("minBetween", null, Math::min) {
+        @Override
+        protected <T> Partial<T> gradientA(Builder<T> b, T a, T c, T y, T g) {
+            return Partial.of(b.mul(g, b.apply(Comparison.LTE.mask(), List.of(a, c))));
+        }
+
+        @Override
+        protected <T> Partial<T> gradientB(Builder<T> b, T a, T c, T y, T g) {
+            return Partial.of(b.mul(g, b.apply(Comparison.GT.mask(), List.of(a, c))));
+        }
+    };
+
+    /**
+     * max(a, b) elementwise (NaN if either is NaN). The gradient goes to the larger input;
+     * on ties it goes to {@code a}: ∂/∂a = [a ≥ b], ∂/∂b = [a &lt; b].
+     */
+    public static final BinaryOp MAX_BETWEEN = new BinaryOp("maxBetween", null, Math::max) {
+        @Override
+        protected <T> Partial<T> gradientA(Builder<T> b, T a, T c, T y, T g) {
+            return Partial.of(b.mul(g, b.apply(Comparison.GTE.mask(), List.of(a, c))));
+        }
+
+        @Override
+        protected <T> Partial<T> gradientB(Builder<T> b, T a, T c, T y, T g) {
+            return Partial.of(b.mul(g, b.apply(Comparison.LT.mask(), List.of(a, c))));
+        }
+    };
+
+    /** Returns every op of this table, in declaration order. */
+    public static List<BinaryOp> all() {
+        return List.of(ADD, SUB, MUL, DIV, POW, MIN_BETWEEN, MAX_BETWEEN);
+    }
+}

@@ -1,0 +1,215 @@
+package dev.gradus.op;
+
+/**
+ * The table of elementwise unary ops: each definition holds the scalar form and, beside
+ * it, the derivative rule {@code g · f'(x)}, written against {@link Builder}.
+ */
+public final class UnaryOps {
+    private UnaryOps() {
+    }
+
+    private static final double LN2 = Math.log(2.0);
+
+    private static final String PIECEWISE_CONSTANT = "piecewise constant: its derivative is 0 wherever it exists";
+
+    /** |x|. d/dx = sign(x) (0 at 0, the subgradient JAX and PyTorch use). */
+    public static final UnaryOp ABS = new UnaryOp("abs", Math::abs) {
+        @Override
+        public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
+            return Partial.of(b.mul(g, b.sign(x)));
+        }
+    };
+
+    /** sign(x) ∈ {-1, 0, 1}; no gradient (piecewise constant). */
+    public static final UnaryOp SIGN = new UnaryOp("sign", Math::signum) {
+        @Override
+        public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
+            return Partial.none(PIECEWISE_CONSTANT);
+        }
+    };
+
+    /** ⌈x⌉; no gradient (piecewise constant). */
+    public static final UnaryOp CEIL = new UnaryOp("ceil", Math::ceil) {
+        @Override
+        public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
+            return Partial.none(PIECEWISE_CONSTANT);
+        }
+    };
+
+    /** ⌊x⌋; no gradient (piecewise constant). */
+    public static final UnaryOp FLOOR = new UnaryOp("floor", Math::floor) {
+        @Override
+        public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
+            return Partial.none(PIECEWISE_CONSTANT);
+        }
+    };
+
+    /** Heaviside step: 1 where x &gt; 0, else 0 (NaN stays NaN). The mask in relu's rule; no gradient. */
+    public static final UnaryOp STEP = new UnaryOp("step", x -> x > 0 ? 1.0 : (x == x ? 0.0 : x)) {
+        @Override
+        public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
+            return Partial.none(PIECEWISE_CONSTANT);
+        }
+    };
+
+    /** sin x. d/dx = cos x. */
+    public static final UnaryOp SIN = new UnaryOp("sin", Math::sin) {
+        @Override
+        public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
+            return Partial.of(b.mul(g, b.cos(x)));
+        }
+    };
+
+    /** cos x. d/dx = −sin x. */
+    public static final UnaryOp COS = new UnaryOp("cos", Math::cos) {
+        @Override
+        public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
+            return Partial.of(b.neg(b.mul(g, b.sin(x))));
+        }
+    };
+
+    /** eˣ. d/dx = eˣ = y. */
+    public static final UnaryOp EXP = new UnaryOp("exp", Math::exp) {
+        @Override
+        public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
+            return Partial.of(b.mul(g, y));
+        }
+    };
+
+    /** ln x. d/dx = 1/x. */
+    public static final UnaryOp LOG = new UnaryOp("log", Math::log) {
+        @Override
+        public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
+            return Partial.of(b.div(g, x));
+        }
+    };
+
+    /** log₂ x. d/dx = 1/(x ln 2). */
+    public static final UnaryOp LOG2 = new UnaryOp("log2", x -> Math.log(x) / LN2) {
+        @Override
+        public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
+            return Partial.of(b.div(g, b.mul(x, b.constant(LN2, x))));
+        }
+    };
+
+    /** −x. d/dx = −1. */
+    public static final UnaryOp NEG = new UnaryOp("neg", x -> -x) {
+        @Override
+        public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
+            return Partial.of(b.neg(g));
+        }
+
+        @Override
+        public String format(java.util.List<String> args) {
+            return "-" + args.get(0);
+        }
+    };
+
+    /** x². d/dx = 2x. */
+    public static final UnaryOp SQUARE = new UnaryOp("square", x -> x * x) {
+        @Override
+        public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
+            return Partial.of(b.mul(g, b.mul(b.constant(2, x), x)));
+        }
+    };
+
+    /** √x. d/dx = 1/(2√x) = 1/(2y). */
+    public static final UnaryOp SQRT = new UnaryOp("sqrt", Math::sqrt) {
+        @Override
+        public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
+            return Partial.of(b.div(g, b.mul(b.constant(2, y), y)));
+        }
+    };
+
+    /** 1/x. d/dx = −1/x² = −y². */
+    public static final UnaryOp INVERSE = new UnaryOp("inverse", x -> 1.0 / x) {
+        @Override
+        public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
+            return Partial.of(b.neg(b.mul(g, b.square(y))));
+        }
+    };
+
+    /** 1/√x. d/dx = −½ x^(−3/2) = −½ y³. */
+    public static final UnaryOp INVERSE_SQRT = new UnaryOp("inverseSqrt", x -> 1.0 / Math.sqrt(x)) {
+        @Override
+        public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
+            return Partial.of(b.mul(g, b.mul(b.constant(-0.5, y), b.cube(y))));
+        }
+    };
+
+    /** x³. d/dx = 3x². */
+    public static final UnaryOp CUBE = new UnaryOp("cube", x -> x * x * x) {
+        @Override
+        public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
+            return Partial.of(b.mul(g, b.mul(b.constant(3, x), b.square(x))));
+        }
+    };
+
+    /** tanh x. d/dx = 1 − tanh² x = 1 − y². */
+    public static final UnaryOp TANH = new UnaryOp("tanh", Math::tanh) {
+        @Override
+        public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
+            return Partial.of(b.mul(g, b.sub(b.constant(1, y), b.square(y))));
+        }
+    };
+
+    /** σ(x) = 1/(1+e⁻ˣ), evaluated without overflow on either side. d/dx = y(1 − y). */
+    public static final UnaryOp SIGMOID = new UnaryOp("sigmoid", UnaryOps::sigmoid) {
+        @Override
+        public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
+            return Partial.of(b.mul(g, b.mul(y, b.sub(b.constant(1, y), y))));
+        }
+    };
+
+    /** ln(1+x), accurate near 0. d/dx = 1/(1+x). */
+    public static final UnaryOp LOG1P = new UnaryOp("log1p", Math::log1p) {
+        @Override
+        public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
+            return Partial.of(b.div(g, b.add(b.constant(1, x), x)));
+        }
+    };
+
+    /** eˣ−1, accurate near 0. d/dx = eˣ = y + 1. */
+    public static final UnaryOp EXPM1 = new UnaryOp("expm1", Math::expm1) {
+        @Override
+        public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
+            return Partial.of(b.mul(g, b.add(y, b.constant(1, y))));
+        }
+    };
+
+    /** softplus(x) = ln(1+eˣ), without overflow. d/dx = σ(x). */
+    public static final UnaryOp SOFTPLUS = new UnaryOp("softplus", UnaryOps::softplus) {
+        @Override
+        public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
+            return Partial.of(b.mul(g, b.sigmoid(x)));
+        }
+    };
+
+    /** max(x, 0) (NaN stays NaN). d/dx = step(x) (0 at 0). */
+    public static final UnaryOp RELU = new UnaryOp("relu", x -> x <= 0 ? 0.0 : x) {
+        @Override
+        public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
+            return Partial.of(b.mul(g, b.step(x)));
+        }
+    };
+
+    /** The numerically stable logistic function used by {@link #SIGMOID}. */
+    public static double sigmoid(double x) {
+        if (x >= 0) {
+            return 1.0 / (1.0 + Math.exp(-x));
+        }
+        double e = Math.exp(x);
+        return e / (1.0 + e);
+    }
+
+    /** The overflow-free softplus used by {@link #SOFTPLUS}. */
+    public static double softplus(double x) {
+        return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+    }
+
+    /** Returns every parameterless unary op of the table, in declaration order. */
+    public static java.util.List<UnaryOp> all() {
+        return java.util.List.of(ABS, SIGN, CEIL, FLOOR, STEP, SIN, COS, EXP, LOG, LOG2, NEG, SQUARE, SQRT, INVERSE,
+                INVERSE_SQRT, CUBE, TANH, SIGMOID, LOG1P, EXPM1, SOFTPLUS, RELU);
+    }
+}
