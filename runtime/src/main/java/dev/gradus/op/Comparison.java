@@ -66,11 +66,13 @@ public final class Comparison extends Op {
 
     private final Kind kind;
     private final boolean sameDType;
+    private final java.util.function.DoubleBinaryOperator scalarForm;
 
     private Comparison(Kind kind, boolean sameDType) {
         super(kind.name().toLowerCase(java.util.Locale.ROOT) + (sameDType ? "Mask" : ""));
         this.kind = kind;
         this.sameDType = sameDType;
+        this.scalarForm = (a, b) -> kind.test(a, b) ? 1.0 : 0.0;
     }
 
     /** Returns the relation. */
@@ -111,11 +113,12 @@ public final class Comparison extends Op {
 
     @Override
     public void compute(Tensor[] inputs, Tensor out) {
-        Loops.zip(inputs[0], inputs[1], out, this::applyScalar);
+        Loops.zip(inputs[0], inputs[1], out, scalarForm);
     }
 
-    private double applyScalar(double a, double b) {
-        return kind.test(a, b) ? 1.0 : 0.0;
+    /** Returns the scalar form: 1 where the relation holds, else 0. */
+    public java.util.function.DoubleBinaryOperator scalarForm() {
+        return scalarForm;
     }
 
     @Override

@@ -122,6 +122,16 @@ public final class Tensor {
         return new Tensor(DType.INT32, s, s.contiguousStrides(), 0, null, null, data);
     }
 
+    /**
+     * Returns a BOOL tensor over {@code data} (not copied; 0 is false, anything else true);
+     * see {@link #of(double[], int...)}.
+     */
+    public static Tensor ofBools(int[] data, int... dims) {
+        Shape s = Shape.of(dims);
+        checkLength(data.length, s);
+        return new Tensor(DType.BOOL, s, s.contiguousStrides(), 0, null, null, data);
+    }
+
     /** Returns a FLOAT64 vector copying {@code values}. */
     public static Tensor vector(double... values) {
         return of(values.clone(), values.length);

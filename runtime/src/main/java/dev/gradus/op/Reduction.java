@@ -1,0 +1,305 @@
+package dev.gradus.op;
+
+import dev.gradus.tensor.Loops;
+import dev.gradus.tensor.Shape;
+import dev.gradus.tensor.Tensor;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.DoubleBinaryOperator;
+
+/**
+ * Reduces a float tensor over some of its axes: sum, mean, max, min, prod, log-sum-exp and
+ * the L2 norm. The output has the input's dtype and shape
+ * {@code x.shape().reduce(axes, keepDims)}: the reduced axes are removed, or kept as size 1
+ * when {@code keepDims} is set.
+ *
+ * <p>Axes are given normalized (sorted, distinct, non-negative; see
+ * {@link Shape#normalizeAxes}, which also turns "no axes given" into "all axes"). An empty
+ * {@code axes} array reduces over no axis, so the op is the identity.
+ *
+ * <p>Reducing over zero elements gives the identity of the reduction: sum 0, prod 1,
+ * logSumExp −∞, norm 0; mean gives NaN (0 / 0). Max and min have no identity, so
+ * {@link #infer} rejects them when a reduced axis has size 0 and the output has elements,
+ * as numpy does.
+ *
+ * <p>NaN propagates: a slice containing NaN reduces to NaN for every kind. Float32 inputs
+ * accumulate in float32 for sum, mean, prod, max and min (the shared strided loop
+ * {@link Loops#reduce} rounds after every step), and in double for logSumExp and norm.
+ */
+public final class Reduction extends Op {
+    /** The reductions, each with its first-pass identity and combining step. */
+    public enum Kind {
+        /** Σ x. */
+        SUM("sum", 0.0, Double::sum),
+        /** Σ x / n. */
+        MEAN("mean", 0.0, Double::sum),
+        /** max x; NaN if any element is NaN. */
+        MAX("max", Double.NEGATIVE_INFINITY, Math::max),
+        /** min x; NaN if any element is NaN. */
+        MIN("min", Double.POSITIVE_INFINITY, Math::min),
+        /** Π x. */
+        PROD("prod", 1.0, (acc, v) -> acc * v),
+        /** log Σ exp x, computed as m + log Σ exp(x − m) with m = max x. */
+        LOG_SUM_EXP("logSumExp", Double.NEGATIVE_INFINITY, Math::max),
+        /** √(Σ x²), computed as s·√(Σ (x/s)²) with s = max |x|. */
+        NORM("norm", 0.0, (acc, v) -> Math.max(acc, Math.abs(v)));
+
+        private final String opName;
+        private final double init;
+        private final DoubleBinaryOperator firstPass;
+
+        Kind(String opName, double init, DoubleBinaryOperator firstPass) {
+            this.opName = opName;
+            this.init = init;
+            this.firstPass = firstPass;
+        }
+
+        /** Returns the op name, e.g. {@code logSumExp}. */
+        public String opName() {
+            return opName;
+        }
+    }
+
+    private final Kind kind;
+    private final int[] axes;
+    private final boolean keepDims;
+
+    /**
+     * Creates a reduction.
+     *
+     * @param kind which reduction
+     * @param axes the normalized axes to reduce over (sorted, distinct, non-negative); copied
+     * @param keepDims whether the reduced axes stay in the output as size 1
+     * @throws IllegalArgumentException if {@code axes} is not normalized
+     */
+    public Reduction(Kind kind, int[] axes, boolean keepDims) {
+        super(kind.opName);
+        this.kind = kind;
+        this.axes = checkNormalized(kind.opName, axes);
+        this.keepDims = keepDims;
+    }
+
+    private static int[] checkNormalized(String opName, int[] axes) {
+        for (int i = 0; i < axes.length; i++) {
+            if (axes[i] < 0 || (i > 0 && axes[i] <= axes[i - 1])) {
+                throw new IllegalArgumentException(opName + " axes must be normalized (sorted, distinct, non-negative;"
+                        + " see Shape.normalizeAxes), got " + Arrays.toString(axes));
+            }
+        }
+        return axes.clone();
+    }
+
+    /** Σ over {@code axes}; see {@link #Reduction(Kind, int[], boolean)}. */
+    public static Reduction sum(int[] axes, boolean keepDims) {
+        return new Reduction(Kind.SUM, axes, keepDims);
+    }
+
+    /** Arithmetic mean over {@code axes}. */
+    public static Reduction mean(int[] axes, boolean keepDims) {
+        return new Reduction(Kind.MEAN, axes, keepDims);
+    }
+
+    /** Maximum over {@code axes}. */
+    public static Reduction max(int[] axes, boolean keepDims) {
+        return new Reduction(Kind.MAX, axes, keepDims);
+    }
+
+    /** Minimum over {@code axes}. */
+    public static Reduction min(int[] axes, boolean keepDims) {
+        return new Reduction(Kind.MIN, axes, keepDims);
+    }
+
+    /** Product over {@code axes}. */
+    public static Reduction prod(int[] axes, boolean keepDims) {
+        return new Reduction(Kind.PROD, axes, keepDims);
+    }
+
+    /** log Σ exp over {@code axes}, stable for large |x|. */
+    public static Reduction logSumExp(int[] axes, boolean keepDims) {
+        return new Reduction(Kind.LOG_SUM_EXP, axes, keepDims);
+    }
+
+    /** L2 norm √(Σ x²) over {@code axes}, without overflow for large |x|. */
+    public static Reduction norm(int[] axes, boolean keepDims) {
+        return new Reduction(Kind.NORM, axes, keepDims);
+    }
+
+    /** Returns the reduction's kind. */
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Returns a copy of the reduced axes. */
+    public int[] axes() {
+        return axes.clone();
+    }
+
+    /** Returns whether the reduced axes stay as size 1. */
+    public boolean keepDims() {
+        return keepDims;
+    }
+
+    @Override
+    public int arity() {
+        return 1;
+    }
+
+    /**
+     * Returns the input's dtype with shape {@code x.shape().reduce(axes, keepDims)}.
+     *
+     * @throws IllegalArgumentException if the input is not float, an axis is out of range for
+     *     its rank, or (max, min) a reduced axis is empty while the output is not
+     */
+    @Override
+    public TensorType infer(List<TensorType> inputs) {
+        checkArity(inputs.size());
+        TensorType x = inputs.get(0);
+        AxisLoops.checkFloat(this, x);
+        Shape s = x.shape();
+        checkAxes(name(), axes, s);
+        Shape out = s.reduce(axes, keepDims);
+        if ((kind == Kind.MAX || kind == Kind.MIN) && out.size() > 0) {
+            for (int a : axes) {
+                if (s.dim(a) == 0) {
+                    throw new IllegalArgumentException(name() + " over axis " + a + " of shape " + s
+                            + " reduces zero elements, and " + name() + " has no identity value");
+                }
+            }
+        }
+        return new TensorType(x.dtype(), out);
+    }
+
+    private static void checkAxes(String opName, int[] axes, Shape s) {
+        if (axes.length > 0 && axes[axes.length - 1] >= s.rank()) {
+            throw new IllegalArgumentException(opName + " axes " + Arrays.toString(axes)
+                    + " are out of range for an input of rank " + s.rank() + " (shape " + s + ")");
+        }
+    }
+
+    /**
+     * Reduces {@code inputs[0]} into {@code out}. Sum, mean, max, min and prod make one
+     * pass over the input; logSumExp and norm make a second pass per output element (the
+     * first pass leaves max x or max |x| in {@code out}). Allocation-free.
+     */
+    @Override
+    public void compute(Tensor[] inputs, Tensor out) {
+        Tensor x = inputs[0];
+        Loops.reduce(x, axes, out, kind.init, kind.firstPass);
+        switch (kind) {
+            case MEAN -> divideBy(out, AxisLoops.reducedSize(x.shape(), axes));
+            case LOG_SUM_EXP -> logSumExpSecondPass(x, out);
+            case NORM -> normSecondPass(x, out);
+            default -> {
+            }
+        }
+    }
+
+    private static void divideBy(Tensor out, int count) {
+        double n = count;
+        int o = out.offset();
+        for (int k = 0, size = out.size(); k < size; k++) {
+            out.setAt(o + k, out.getAt(o + k) / n);
+        }
+    }
+
+    /**
+     * With m = max x in {@code out}: log Σ exp x = m + log Σ exp(x − m), where every
+     * exp(x − m) ≤ 1 and the largest is 1, so the sum neither overflows nor vanishes.
+     */
+    private void logSumExpSecondPass(Tensor x, Tensor out) {
+        int inner = AxisLoops.innerSize(x, axes);
+        int innerStride = AxisLoops.innerStride(x, axes);
+        int rows = AxisLoops.rows(x, axes);
+        int o = out.offset();
+        for (int slice = 0, n = out.size(); slice < n; slice++) {
+            double m = out.getAt(o + slice);
+            // m = −∞: every element is −∞ (or there are none) and the answer is −∞;
+            // m = +∞: the answer is +∞. Shifting by 0 gives both without computing ∞ − ∞.
+            double shift = Double.isInfinite(m) ? 0.0 : m;
+            int start = AxisLoops.sliceStart(x, axes, slice);
+            double sum = 0.0;
+            for (int r = 0; r < rows; r++) {
+                int i = start + AxisLoops.rowOffset(x, axes, r);
+                for (int k = 0; k < inner; k++, i += innerStride) {
+                    sum += Math.exp(x.getAt(i) - shift);
+                }
+            }
+            out.setAt(o + slice, shift + Math.log(sum));
+        }
+    }
+
+    /**
+     * With s = max |x| in {@code out}: √(Σ x²) = s·√(Σ (x/s)²), where every (x/s)² ≤ 1, so
+     * squaring neither overflows nor underflows for large or tiny x (LAPACK's dnrm2 idea).
+     */
+    private void normSecondPass(Tensor x, Tensor out) {
+        int inner = AxisLoops.innerSize(x, axes);
+        int innerStride = AxisLoops.innerStride(x, axes);
+        int rows = AxisLoops.rows(x, axes);
+        int o = out.offset();
+        for (int slice = 0, n = out.size(); slice < n; slice++) {
+            double scale = out.getAt(o + slice);
+            // 0: all elements are 0 (or there are none), so the norm is 0; +∞ or NaN: already the answer.
+            if (scale == 0.0 || !Double.isFinite(scale)) {
+                continue;
+            }
+            int start = AxisLoops.sliceStart(x, axes, slice);
+            double sum = 0.0;
+            for (int r = 0; r < rows; r++) {
+                int i = start + AxisLoops.rowOffset(x, axes, r);
+                for (int k = 0; k < inner; k++, i += innerStride) {
+                    double v = x.getAt(i) / scale;
+                    sum += v * v;
+                }
+            }
+            out.setAt(o + slice, scale * Math.sqrt(sum));
+        }
+    }
+
+    /**
+     * The reverse rules, with g the output gradient, y the output and E(t) the expansion of
+     * t back over the reduced axes ({@link Builder#expandLike}).
+     */
+    @Override
+    public <T> List<Partial<T>> vjp(Builder<T> b, List<T> inputs, T output, T gradOut) {
+        T x = inputs.get(0);
+        T dx = switch (kind) {
+            // ∂(Σ x)/∂x_i = 1
+            case SUM -> expand(b, gradOut, x);
+            // ∂(Σ x / n)/∂x_i = 1/n
+            case MEAN -> b.div(expand(b, gradOut, x), b.sizeOf(x, axes));
+            // ∂ max/∂x_i = [x_i = max] / #{j : x_j = max}: ties share the gradient equally, as in JAX
+            case MAX, MIN -> {
+                T mask = b.equalMask(x, expand(b, output, x));
+                T count = expand(b, b.sum(mask, axes, keepDims), x);
+                yield b.div(b.mul(expand(b, gradOut, x), mask), count);
+            }
+            // ∂(Π x)/∂x_i = Π_{j≠i} x_j = y / x_i; undefined (inf or NaN) where x_i = 0
+            case PROD -> b.div(expand(b, b.mul(gradOut, output), x), x);
+            // ∂(log Σ exp x)/∂x_i = exp(x_i − y) = softmax(x)_i
+            case LOG_SUM_EXP -> b.mul(expand(b, gradOut, x), b.exp(b.sub(x, expand(b, output, x))));
+            // ∂√(Σ x²)/∂x_i = x_i / y; NaN for an all-zero slice (0/0)
+            case NORM -> b.div(b.mul(expand(b, gradOut, x), x), expand(b, output, x));
+        };
+        return List.of(Partial.of(dx));
+    }
+
+    private <T> T expand(Builder<T> b, T t, T x) {
+        return b.expandLike(t, x, axes, keepDims);
+    }
+
+    @Override
+    public String parameters() {
+        return "axes=" + Arrays.toString(axes) + (keepDims ? ", keepDims=true" : "");
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Reduction r && r.kind == kind && r.keepDims == keepDims && Arrays.equals(r.axes, axes);
+    }
+
+    @Override
+    public int hashCode() {
+        return (kind.ordinal() * 31 + Arrays.hashCode(axes)) * 2 + (keepDims ? 1 : 0);
+    }
+}
