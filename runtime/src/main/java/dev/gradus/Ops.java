@@ -570,12 +570,12 @@ public final class Ops {
 
     /** Converts to {@code dtype}; gradients flow only between float dtypes. Builds a node. */
     public static Node cast(Node x, DType dtype) {
-        return x.dtype() == dtype ? x : node(new Cast(dtype), x);
+        return x.dtype() == dtype ? x : node(new Cast(x.dtype(), dtype), x);
     }
 
     /** Converts to {@code dtype}. Computes a new tensor. */
     public static Tensor cast(Tensor x, DType dtype) {
-        return eager(new Cast(dtype), x);
+        return eager(new Cast(x.dtype(), dtype), x);
     }
 
     // ---------------------------------------------------------------- linear algebra
@@ -642,7 +642,12 @@ public final class Ops {
 
     /** Batched matrix products. Computes a new tensor. */
     public static Tensor batchedMatMul(Tensor a, Tensor b) {
-        return eager(new BatchedMatMul(false, false), a, b);
+        return batchedMatMul(a, b, false, false);
+    }
+
+    /** Batched op(a)·op(b). Computes a new tensor. */
+    public static Tensor batchedMatMul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
+        return eager(new BatchedMatMul(transposeA, transposeB), a, b);
     }
 
     /**

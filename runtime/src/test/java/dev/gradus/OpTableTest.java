@@ -125,6 +125,14 @@ class OpTableTest {
         return d;
     };
 
+    /** Away from zero, with elements 0 and 1 exactly 0: two zeros in the first slice of a (3, 4) input along axis 1. */
+    static final Domain WITH_TWO_ZEROS = (r, n) -> {
+        double[] d = AWAY_FROM_ZERO.fill(r, n);
+        d[0] = 0;
+        d[1] = 0;
+        return d;
+    };
+
     // ================================================================ rows
 
     /** How a row's float inputs are differentiated. */
@@ -448,6 +456,8 @@ class OpTableTest {
         parts.add(Stream.of(
                 one("prod with a zero", "prod", In.f(WITH_A_ZERO, 3, 4), x -> prod(x, 1), x -> prod(x, 1),
                         x -> x.reduce(new int[] {1}, false, OpTableTest::prodRef)),
+                one("prod with two zeros", "prod", In.f(WITH_TWO_ZEROS, 3, 4), x -> prod(x, 1), x -> prod(x, 1),
+                        x -> x.reduce(new int[] {1}, false, OpTableTest::prodRef)),
                 one("prod all with a zero", "prod", In.f(WITH_A_ZERO, 2, 3), x -> prod(x), x -> prod(x),
                         x -> x.reduce(new int[0], false, OpTableTest::prodRef)),
                 one("logSumExp large", "logSumExp", In.f(Domain.each(r -> 700 + 10 * r.nextDouble()), 2, 3),
@@ -498,9 +508,7 @@ class OpTableTest {
                         x -> slice(x, Range.of(0, SliceSpec.END, 2), Range.of(4, 0, -3)),
                         x -> slice(x, Range.of(0, SliceSpec.END, 2), Range.of(4, 0, -3)),
                         x -> x.pick(new int[] {0, 2, 4}, new int[] {4, 1})),
-                // FIXME(lead): SliceSpec.END as the end of a negative-step range ("to the end of the
-                // axis whatever the step's sign") resolves to count 0 in SliceSpec.Range.resolve;
-                // x[3::-1] must give rows 3, 2, 1, 0.
+                // x[3::-1]: SliceSpec.END ends a negative-step range at the start of the axis.
                 one("slice [3:END:-1] (to the start)", "slice", In.f(UNIT, 4, 2),
                         x -> slice(x, Range.of(3, SliceSpec.END, -1)), x -> slice(x, Range.of(3, SliceSpec.END, -1)),
                         x -> x.pick(new int[] {3, 2, 1, 0})),
@@ -542,10 +550,10 @@ class OpTableTest {
                         x -> new Ref(new int[0], new double[] {x.get(2, 1)})),
                 one("at (2,3,4) [-1,0,3]", "at", In.f(UNIT, 2, 3, 4), x -> at(x, -1, 0, 3), x -> at(x, -1, 0, 3),
                         x -> new Ref(new int[0], new double[] {x.get(1, 0, 3)})),
-                gatherRow(\"gather (4,3) axis 0 at [2,0,2,3]", In.f(UNIT, 4, 3), In.ints(new int[] {4}, 2, 0, 2, 3), 0),
-                gatherRow(\"gather (2,5) axis 1 at [[1,1],[4,0]]", In.f(UNIT, 2, 5), In.ints(new int[] {2, 2}, 1, 1, 4, 0), 1),
-                gatherRow(\"gather (3,4,2) axis -2 at [3,3,0]", In.f(UNIT, 3, 4, 2), In.ints(new int[] {3}, 3, 3, 0), -2),
-                gatherRow(\"gather (3) axis 0 at scalar 1", In.f(UNIT, 3), In.ints(new int[0], 1), 0),
+                gatherRow("gather (4,3) axis 0 at [2,0,2,3]", In.f(UNIT, 4, 3), In.ints(new int[] {4}, 2, 0, 2, 3), 0),
+                gatherRow("gather (2,5) axis 1 at [[1,1],[4,0]]", In.f(UNIT, 2, 5), In.ints(new int[] {2, 2}, 1, 1, 4, 0), 1),
+                gatherRow("gather (3,4,2) axis -2 at [3,3,0]", In.f(UNIT, 3, 4, 2), In.ints(new int[] {3}, 3, 3, 0), -2),
+                gatherRow("gather (3) axis 0 at scalar 1", In.f(UNIT, 3), In.ints(new int[0], 1), 0),
                 one("oneHot [2,0,2,1] depth 3", "oneHot", In.ints(new int[] {4}, 2, 0, 2, 1), x -> oneHot(x, 3, F64),
                         x -> oneHot(x, 3, F64), x -> x.oneHot(3)),
                 one("oneHot (2,2) depth 4 float32", "oneHot", In.ints(new int[] {2, 2}, 3, 0, 3, 1), x -> oneHot(x, 4, F32),
@@ -563,7 +571,7 @@ class OpTableTest {
     static Row batchedMatMulRow(boolean ta, boolean tb, int[] a, int[] b) {
         return two("batchedMatMul " + Arrays.toString(a) + (ta ? "ᵀ" : "") + Arrays.toString(b) + (tb ? "ᵀ" : ""),
                 "batchedMatMul", In.f(UNIT, a), In.f(UNIT, b), (x, y) -> batchedMatMul(x, y, ta, tb),
-                (x, y) -> EagerBuilder.INSTANCE.apply(new BatchedMatMul(ta, tb), List.of(x, y)),
+                (x, y) -> batchedMatMul(x, y, ta, tb),
                 (x, y) -> Ref.batchedMatMul(x, y, ta, tb));
     }
 
@@ -850,6 +858,49 @@ class OpTableTest {
     void rowNamesAreUnique() {
         List<String> names = rows().map(Row::name).collect(Collectors.toList());
         assertEquals(names.size(), new TreeSet<>(names).size(), "duplicate row names (they seed the inputs): " + names);
+    }
+
+    // ================================================================ ties and kinks
+
+    /**
+     * Where finite differences are meaningless (ties, kinks), the documented conventions:
+     * minBetween/maxBetween send a tie's gradient to a, max/min reductions share it equally
+     * among the tied elements, and abs and relu have derivative 0 at 0.
+     */
+    @Test
+    void tiesAndKinksFollowTheDocumentedConventions() {
+        Tensor a = Tensor.of(new double[] {1, 2, 3}, 3);
+        Tensor b = Tensor.of(new double[] {1, 5, 0}, 3);
+        assertTieGradients(l -> maxBetween(l.get(0), l.get(1)), List.of(a, b),
+                new double[] {1, 0, 1}, new double[] {0, 1, 0});
+        assertTieGradients(l -> minBetween(l.get(0), l.get(1)), List.of(a, b),
+                new double[] {1, 1, 0}, new double[] {0, 0, 1});
+        Tensor tied = Tensor.of(new double[] {2, 1, 2, 0, -1, 0}, 2, 3);
+        assertTieGradients(l -> max(l.get(0), 1), List.of(tied), new double[] {0.5, 0, 0.5, 0.5, 0, 0.5});
+        assertTieGradients(l -> min(l.get(0), 1), List.of(tied), new double[] {0, 1, 0, 0, 1, 0});
+        assertTieGradients(l -> max(l.get(0)), List.of(tied), new double[] {0.5, 0, 0.5, 0, 0, 0});
+        Tensor kinks = Tensor.of(new double[] {0, -2, 3}, 3);
+        assertTieGradients(l -> abs(l.get(0)), List.of(kinks), new double[] {0, -1, 1});
+        assertTieGradients(l -> relu(l.get(0)), List.of(kinks), new double[] {0, 0, 1});
+    }
+
+    /** Checks the gradient of sum(f(inputs)) on both machines against the expected arrays, one per input. */
+    private static void assertTieGradients(Function<List<Node>, Node> f, List<Tensor> in, double[]... expected) {
+        Graph g = new Graph();
+        List<Node> nodes = inputNodes(g, in);
+        List<Node> grads = Grad.of(sum(f.apply(nodes)), nodes.toArray(new Node[0]));
+        Graph g2 = new Graph();
+        List<Node> nodes2 = inputNodes(g2, in);
+        Node cost2 = sum(f.apply(nodes2));
+        try (TapeMachine m = TapeMachine.of(g);
+                LispMachine lisp = LispMachine.builder(g2).cost(cost2).wrt(nodes2.toArray(new Node[0])).build()) {
+            m.runAll();
+            lisp.runAll();
+            for (int i = 0; i < expected.length; i++) {
+                assertArrayEquals(expected[i], grads.get(i).value().toDoubleArray(), 1e-15, "TapeMachine, input " + i);
+                assertArrayEquals(expected[i], nodes2.get(i).gradient().toDoubleArray(), 1e-15, "LispMachine, input " + i);
+            }
+        }
     }
 
     // ================================================================ second order

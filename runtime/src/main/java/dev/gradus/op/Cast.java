@@ -11,12 +11,22 @@ import java.util.List;
  * cast from or to INT32 or BOOL.
  */
 public final class Cast extends Op {
+    private final DType source;
     private final DType target;
 
-    /** Creates a cast to {@code target}. */
-    public Cast(DType target) {
+    /**
+     * Creates a cast from {@code source} to {@code target}. The source dtype is part of the op
+     * so that its rule knows, without asking the interpreter, whether a gradient can flow back.
+     */
+    public Cast(DType source, DType target) {
         super("cast");
+        this.source = source;
         this.target = target;
+    }
+
+    /** Returns the input dtype. */
+    public DType source() {
+        return source;
     }
 
     /** Returns the target dtype. */
@@ -32,7 +42,11 @@ public final class Cast extends Op {
     @Override
     public TensorType infer(List<TensorType> inputs) {
         checkArity(inputs.size());
-        return inputs.get(0).withDType(target);
+        TensorType x = inputs.get(0);
+        if (x.dtype() != source) {
+            throw new IllegalArgumentException("this cast takes " + source + " input, got " + x.dtype());
+        }
+        return x.withDType(target);
     }
 
     @Override
@@ -46,6 +60,10 @@ public final class Cast extends Op {
         if (!target.isFloat()) {
             return List.of(Partial.none("cast to " + target + " is piecewise constant"));
         }
+        if (!source.isFloat()) {
+            // An INT32 or BOOL input holds indices or flags: no gradient is defined for it.
+            return List.of(Partial.none("cast from " + source + " has no gradient to its input"));
+        }
         return List.of(Partial.of(b.castLike(gradOut, x)));
     }
 
@@ -56,16 +74,16 @@ public final class Cast extends Op {
 
     @Override
     public String parameters() {
-        return "to=" + target;
+        return "from=" + source + ", to=" + target;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Cast c && c.target == target;
+        return o instanceof Cast c && c.source == source && c.target == target;
     }
 
     @Override
     public int hashCode() {
-        return target.hashCode() + 11;
+        return source.hashCode() * 31 + target.hashCode();
     }
 }

@@ -274,14 +274,32 @@ public final class Reduction extends Op {
                 T count = expand(b, b.sum(mask, axes, keepDims), x);
                 yield b.div(b.mul(expand(b, gradOut, x), mask), count);
             }
-            // ∂(Π x)/∂x_i = Π_{j≠i} x_j = y / x_i; undefined (inf or NaN) where x_i = 0
-            case PROD -> b.div(expand(b, b.mul(gradOut, output), x), x);
+            // ∂(Π x)/∂x_i = Π_{j≠i} x_j, which is y / x_i only where the slice has no zero
+            case PROD -> prodGradient(b, x, gradOut);
             // ∂(log Σ exp x)/∂x_i = exp(x_i − y) = softmax(x)_i
             case LOG_SUM_EXP -> b.mul(expand(b, gradOut, x), b.exp(b.sub(x, expand(b, output, x))));
             // ∂√(Σ x²)/∂x_i = x_i / y; NaN for an all-zero slice (0/0)
             case NORM -> b.div(b.mul(expand(b, gradOut, x), x), expand(b, output, x));
         };
         return List.of(Partial.of(dx));
+    }
+
+    /**
+     * g·Π_{j≠i} x_j without dividing by zero. With z = [x = 0], n = Σ z over the slice and
+     * P = Π (x + z), the product of the slice's non-zero elements:
+     * Π_{j≠i} x_j = P / x_i when n = 0 (then P = y); P at the zero and 0 elsewhere when
+     * n = 1; 0 everywhere when n ≥ 2. So dx = E(g)·E(P)·([n = 0] / (x + z) + [n = 1]·z),
+     * and x + z is never 0. The masks have no gradient, so the second derivative is exact
+     * away from zeros (at a zero it misses the terms through the masks).
+     */
+    private <T> T prodGradient(Builder<T> b, T x, T gradOut) {
+        T zero = b.constant(0, x);
+        T isZero = b.equalMask(x, zero);
+        T nonZero = b.add(x, isZero);
+        T p = expand(b, b.apply(new Reduction(Kind.PROD, axes, keepDims), List.of(nonZero)), x);
+        T zeros = expand(b, b.sum(isZero, axes, keepDims), x);
+        T factor = b.add(b.div(b.equalMask(zeros, zero), nonZero), b.mul(b.equalMask(zeros, b.constant(1, x)), isZero));
+        return b.mul(b.mul(expand(b, gradOut, x), p), factor);
     }
 
     private <T> T expand(Builder<T> b, T t, T x) {

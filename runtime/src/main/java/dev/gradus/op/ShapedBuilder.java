@@ -100,7 +100,7 @@ public abstract class ShapedBuilder<T> implements Builder<T> {
     @Override
     public T castLike(T x, T like) {
         DType d = dtypeOf(like);
-        return dtypeOf(x) == d ? x : apply(new Cast(d), List.of(x));
+        return dtypeOf(x) == d ? x : apply(new Cast(dtypeOf(x), d), List.of(x));
     }
 
     @Override

@@ -118,7 +118,12 @@ public final class SliceSpec {
             int lower = step > 0 ? 0 : -1;
             int upper = step > 0 ? length : length - 1;
             int s = start < 0 ? Math.max((int) Math.max((long) start + length, Integer.MIN_VALUE), lower) : Math.min(start, upper);
-            int e = end < 0 ? Math.max((int) Math.max((long) end + length, Integer.MIN_VALUE), lower) : Math.min(end, upper);
+            int e;
+            if (end == END) {
+                e = step > 0 ? length : -1;
+            } else {
+                e = end < 0 ? Math.max((int) Math.max((long) end + length, Integer.MIN_VALUE), lower) : Math.min(end, upper);
+            }
             int count;
             if (step > 0) {
                 count = e > s ? (e - s + step - 1) / step : 0;

@@ -253,8 +253,9 @@ class ReductionOpsTest {
         assertEquals(Double.NEGATIVE_INFINITY, lse[1]);
         double[] mean = run(Reduction.mean(axis1, false), empty).toDoubleArray();
         assertTrue(Double.isNaN(mean[0]) && Double.isNaN(mean[1]));
-        // The kept axis is empty instead: nothing to compute, nothing to reject.
-        assertEquals(Shape.of(0), run(Reduction.max(new int[] {0}, false), Tensor.zeros(DType.FLOAT64, 3, 0)).shape());
+        // Max over an empty axis is fine when the output is empty too: there is no slice to answer for.
+        assertEquals(Shape.of(0), run(Reduction.max(new int[] {1}, false), Tensor.zeros(DType.FLOAT64, 0, 0)).shape());
+        assertEquals(Shape.of(0, 1), run(Reduction.min(new int[] {1}, true), Tensor.zeros(DType.FLOAT64, 0, 0)).shape());
     }
 
     @Test
@@ -423,6 +424,8 @@ class ReductionOpsTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> new ArgReduce(true, 1, false).infer(List.of(new TensorType(DType.FLOAT64, Shape.of(2, 0)))));
         assertTrue(e.getMessage().contains("argmax") && e.getMessage().contains("(2, 0)"), e.getMessage());
+        // An empty axis is fine when the output is empty too.
+        assertEquals(Shape.of(0), run(new ArgReduce(true, 1, false), Tensor.zeros(DType.FLOAT64, 0, 0)).shape());
         e = assertThrows(IllegalArgumentException.class, () -> new ArgReduce(true, -1, false));
         assertTrue(e.getMessage().contains("argmax") && e.getMessage().contains("-1"), e.getMessage());
     }
