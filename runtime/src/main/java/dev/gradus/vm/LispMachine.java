@@ -1,10 +1,9 @@
 package dev.gradus.vm;
 
-import dev.gradus.graph.Grad;
 import dev.gradus.graph.Graph;
 import dev.gradus.graph.Node;
+import dev.gradus.graph.ReverseMode;
 import dev.gradus.op.EagerBuilder;
-import dev.gradus.op.Partial;
 import dev.gradus.tensor.Tensor;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -87,7 +86,7 @@ public final class LispMachine implements AutoCloseable {
             }
             Tensor out = EagerBuilder.INSTANCE.apply(n.op(), args);
             if (nanWatch) {
-                checkFinite(n, out);
+                NumericWatch.check(n, out, "");
             }
             n.bindComputedValue(out);
             if (trace || watch.contains(n)) {
@@ -103,44 +102,13 @@ public final class LispMachine implements AutoCloseable {
                     + "; it must be a float scalar (shape ())");
         }
         List<Node> targets = wrt != null ? wrt : floatInputs();
-        boolean[] needed = Grad.relevant(graph, c, targets);
-        Tensor[] grad = new Tensor[c.id() + 1];
-        grad[c.id()] = Tensor.ones(c.dtype(), c.shape());
-        EagerBuilder b = EagerBuilder.INSTANCE;
-        for (int id = c.id(); id >= 0; id--) {
-            Node n = graph.nodes().get(id);
-            Tensor g = grad[id];
-            if (g == null || !n.isOp() || !needed[id]) {
-                continue;
-            }
-            boolean anyInputNeeded = false;
-            for (Node in : n.inputs()) {
-                anyInputNeeded |= needed[in.id()];
-            }
-            if (!anyInputNeeded) {
-                continue;
-            }
-            List<Tensor> inputs = new ArrayList<>(n.inputs().size());
-            for (Node in : n.inputs()) {
-                inputs.add(valueFor(in));
-            }
-            List<Partial<Tensor>> partials = n.op().vjp(b, inputs, valueFor(n), g);
-            Grad.checkCount(n.op(), partials, inputs.size());
-            for (int i = 0; i < partials.size(); i++) {
-                Node in = n.inputs().get(i);
-                Partial<Tensor> p = partials.get(i);
-                if (needed[in.id()] && p.isPresent()) {
-                    Tensor contribution = p.get();
-                    grad[in.id()] = grad[in.id()] == null ? contribution : b.add(grad[in.id()], contribution);
-                }
-            }
-        }
-        for (Node w : targets) {
-            Tensor g = w.id() < grad.length ? grad[w.id()] : null;
-            w.bindGradient(g != null ? g : Tensor.zeros(w.dtype(), w.shape()));
+        List<Tensor> grads = ReverseMode.gradients(c, targets, EagerBuilder.INSTANCE, LispMachine::valueFor,
+                Tensor.ones(c.dtype(), c.shape()));
+        for (int i = 0; i < targets.size(); i++) {
+            Node w = targets.get(i);
+            w.bindGradient(grads.get(i) != null ? grads.get(i) : Tensor.zeros(w.dtype(), w.shape()));
         }
     }
-
     private static Tensor valueFor(Node n) {
         if (!n.hasValue()) {
             throw new IllegalStateException("LispMachine backward pass: node '" + n.name()
@@ -184,23 +152,6 @@ public final class LispMachine implements AutoCloseable {
             }
         }
         return out;
-    }
-
-    private static void checkFinite(Node n, Tensor t) {
-        if (!t.dtype().isFloat()) {
-            return;
-        }
-        for (int k = 0, size = t.size(); k < size; k++) {
-            double v = t.getFlat(k);
-            if (Double.isNaN(v) || Double.isInfinite(v)) {
-                StringBuilder in = new StringBuilder();
-                for (Node x : n.inputs()) {
-                    in.append(in.length() == 0 ? "" : "; ").append(x.name()).append(" ").append(x.type());
-                }
-                throw new ArithmeticException("NaN/Inf watch: node '" + n.name() + "' (op " + n.op() + ") produced "
-                        + v + " at element " + k + "; its inputs: " + in);
-            }
-        }
     }
 
     /** Does nothing: the machine holds no buffers of its own (values live on the nodes). */

@@ -122,7 +122,7 @@ public final class TapeMachine implements AutoCloseable {
             }
             ins.op.compute(ins.args, ins.out);
             if (nanWatch) {
-                checkFinite(ins);
+                NumericWatch.check(ins.node, ins.out, ins.where);
             }
             if (trace) {
                 LOG.log(Level.INFO, () -> "trace " + ins.index + ": " + ins.node.name() + " = " + ins.out);
@@ -141,25 +141,6 @@ public final class TapeMachine implements AutoCloseable {
             Tensor gv = gn.isOp() ? valueOf[gn.id()] : gn.value();
             boundHolder[i].copyFrom(gv);
             boundWrt[i].bindGradient(boundHolder[i]);
-        }
-    }
-
-    private void checkFinite(Instruction ins) {
-        Tensor t = ins.out;
-        if (!t.dtype().isFloat()) {
-            return;
-        }
-        int n = t.size();
-        for (int k = 0; k < n; k++) {
-            double v = t.getAt(t.offset() + k);
-            if (Double.isNaN(v) || Double.isInfinite(v)) {
-                StringBuilder in = new StringBuilder();
-                for (Node x : ins.inputs) {
-                    in.append(in.length() == 0 ? "" : "; ").append(x.name()).append(" ").append(x.type());
-                }
-                throw new ArithmeticException("NaN/Inf watch: node '" + ins.node.name() + "' (op " + ins.op
-                        + ", instruction " + ins.index + ") produced " + v + " at element " + k + "; its inputs: " + in);
-            }
         }
     }
 
@@ -370,6 +351,7 @@ public final class TapeMachine implements AutoCloseable {
         final int buffer;
         final boolean inPlace;
         final boolean watched;
+        final String where;
         final List<String> frees = new ArrayList<>();
 
         Instruction(int index, Node node, Tensor[] valueOf, int buffer, boolean inPlace, boolean watched) {
@@ -397,6 +379,7 @@ public final class TapeMachine implements AutoCloseable {
             this.buffer = buffer;
             this.inPlace = inPlace;
             this.watched = watched;
+            this.where = ", instruction " + index;
         }
 
         void release() {
