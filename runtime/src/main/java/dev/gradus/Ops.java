@@ -167,6 +167,46 @@ public final class Ops {
         return eager(UnaryOps.COS, x);
     }
 
+    /** Elementwise tan x (poles at π/2 + kπ). Builds a node. */
+    public static Node tan(Node x) {
+        return node(UnaryOps.TAN, x);
+    }
+
+    /** Elementwise tan x (poles at π/2 + kπ). Computes a new tensor. */
+    public static Tensor tan(Tensor x) {
+        return eager(UnaryOps.TAN, x);
+    }
+
+    /** Elementwise arcsin x, in [−π/2, π/2]; NaN outside [−1, 1]. Builds a node. */
+    public static Node asin(Node x) {
+        return node(UnaryOps.ASIN, x);
+    }
+
+    /** Elementwise arcsin x, in [−π/2, π/2]; NaN outside [−1, 1]. Computes a new tensor. */
+    public static Tensor asin(Tensor x) {
+        return eager(UnaryOps.ASIN, x);
+    }
+
+    /** Elementwise arccos x, in [0, π]; NaN outside [−1, 1]. Builds a node. */
+    public static Node acos(Node x) {
+        return node(UnaryOps.ACOS, x);
+    }
+
+    /** Elementwise arccos x, in [0, π]; NaN outside [−1, 1]. Computes a new tensor. */
+    public static Tensor acos(Tensor x) {
+        return eager(UnaryOps.ACOS, x);
+    }
+
+    /** Elementwise arctan x, in (−π/2, π/2). Builds a node. */
+    public static Node atan(Node x) {
+        return node(UnaryOps.ATAN, x);
+    }
+
+    /** Elementwise arctan x, in (−π/2, π/2). Computes a new tensor. */
+    public static Tensor atan(Tensor x) {
+        return eager(UnaryOps.ATAN, x);
+    }
+
     /** Elementwise eˣ. Builds a node. */
     public static Node exp(Node x) {
         return node(UnaryOps.EXP, x);
@@ -195,6 +235,16 @@ public final class Ops {
     /** Elementwise the base-2 logarithm. Computes a new tensor. */
     public static Tensor log2(Tensor x) {
         return eager(UnaryOps.LOG2, x);
+    }
+
+    /** Elementwise the base-10 logarithm. Builds a node. */
+    public static Node log10(Node x) {
+        return node(UnaryOps.LOG10, x);
+    }
+
+    /** Elementwise the base-10 logarithm. Computes a new tensor. */
+    public static Tensor log10(Tensor x) {
+        return eager(UnaryOps.LOG10, x);
     }
 
     /** Elementwise −x. Builds a node. */
@@ -255,6 +305,36 @@ public final class Ops {
     /** Elementwise x³. Computes a new tensor. */
     public static Tensor cube(Tensor x) {
         return eager(UnaryOps.CUBE, x);
+    }
+
+    /** Elementwise ∛x, defined for negative x too (its gradient is infinite at 0). Builds a node. */
+    public static Node cbrt(Node x) {
+        return node(UnaryOps.CBRT, x);
+    }
+
+    /** Elementwise ∛x, defined for negative x too (its gradient is infinite at 0). Computes a new tensor. */
+    public static Tensor cbrt(Tensor x) {
+        return eager(UnaryOps.CBRT, x);
+    }
+
+    /** Elementwise sinh x. Builds a node. */
+    public static Node sinh(Node x) {
+        return node(UnaryOps.SINH, x);
+    }
+
+    /** Elementwise sinh x. Computes a new tensor. */
+    public static Tensor sinh(Tensor x) {
+        return eager(UnaryOps.SINH, x);
+    }
+
+    /** Elementwise cosh x. Builds a node. */
+    public static Node cosh(Node x) {
+        return node(UnaryOps.COSH, x);
+    }
+
+    /** Elementwise cosh x. Computes a new tensor. */
+    public static Tensor cosh(Tensor x) {
+        return eager(UnaryOps.COSH, x);
     }
 
     /** Elementwise tanh x. Builds a node. */
@@ -475,6 +555,26 @@ public final class Ops {
     /** pow(a, b) with a a scalar of b's dtype. Computes a new tensor. */
     public static Tensor pow(double a, Tensor b) {
         return eager(BinaryOps.POW, Tensor.scalar(b.dtype(), a), b);
+    }
+
+    /** The elementwise angle atan2(a, b) of the point (b, a), in (−π, π], with numpy broadcasting. Builds a node. */
+    public static Node atan2(Node a, Node b) {
+        return node(BinaryOps.ATAN2, a, b);
+    }
+
+    /** The elementwise angle atan2(a, b) of the point (b, a), in (−π, π], with numpy broadcasting. Computes a new tensor. */
+    public static Tensor atan2(Tensor a, Tensor b) {
+        return eager(BinaryOps.ATAN2, a, b);
+    }
+
+    /** The elementwise √(a² + b²), without intermediate overflow or underflow, with numpy broadcasting. Builds a node. */
+    public static Node hypot(Node a, Node b) {
+        return node(BinaryOps.HYPOT, a, b);
+    }
+
+    /** The elementwise √(a² + b²), without intermediate overflow or underflow, with numpy broadcasting. Computes a new tensor. */
+    public static Tensor hypot(Tensor a, Tensor b) {
+        return eager(BinaryOps.HYPOT, a, b);
     }
 
     /** The elementwise minimum; ties send the gradient to a, with numpy broadcasting. Builds a node. */

@@ -96,6 +96,10 @@ class OpTableTest {
     static final Domain AWAY_FROM_ZERO = Domain.each(r -> (r.nextBoolean() ? 1 : -1) * (0.2 + 0.8 * r.nextDouble()));
     /** Fractional part in [0.1, 0.9]: floor, ceil and casts to int are locally constant. */
     static final Domain NON_INTEGER = Domain.each(r -> r.nextInt(6) - 3 + 0.1 + 0.8 * r.nextDouble());
+    /** (−0.9, 0.9): inside asin's and acos's domain, away from their infinite slopes at ±1. */
+    static final Domain INSIDE_UNIT = Domain.each(r -> -0.9 + 1.8 * r.nextDouble());
+    /** (−1.2, 1.2): tan away from its poles at ±π/2. */
+    static final Domain AWAY_FROM_POLES = Domain.each(r -> -1.2 + 2.4 * r.nextDouble());
     /** Multiples of 1/2 in [-1, 1]: ties for the comparisons, zeros for the cast to bool. */
     static final Domain GRID = Domain.each(r -> (r.nextInt(5) - 2) * 0.5);
     /** Grids offset by 0.1 and 0.2: an A value and a B value always differ by at least 0.1 (no ties in min/max). */
@@ -263,6 +267,12 @@ class OpTableTest {
         return 1 / (1 + Math.exp(-x));
     }
 
+    /** atan2 from atan and the quadrant, for b ≠ 0. */
+    static double atan2Ref(double a, double b) {
+        double t = Math.atan(a / b);
+        return b > 0 ? t : a >= 0 ? t + Math.PI : t - Math.PI;
+    }
+
     static double[] softmaxRef(double[] v) {
         double m = Arrays.stream(v).max().orElseThrow();
         double s = 0;
@@ -342,10 +352,15 @@ class OpTableTest {
                 unary("floor", Ops::floor, Ops::floor, Math::floor, NON_INTEGER, 2, 3).withGradient(Gradient.ZERO),
                 unary("sin", Ops::sin, Ops::sin, Math::sin, WIDE, 2, 3),
                 unary("cos", Ops::cos, Ops::cos, Math::cos, WIDE, 2, 3),
+                unary("tan", Ops::tan, Ops::tan, x -> Math.sin(x) / Math.cos(x), AWAY_FROM_POLES, 2, 3),
+                unary("asin", Ops::asin, Ops::asin, x -> Math.atan(x / Math.sqrt(1 - x * x)), INSIDE_UNIT, 2, 3),
+                unary("acos", Ops::acos, Ops::acos, x -> Math.PI / 2 - Math.atan(x / Math.sqrt(1 - x * x)), INSIDE_UNIT, 2, 3),
+                unary("atan", Ops::atan, Ops::atan, x -> Math.asin(x / Math.sqrt(1 + x * x)), WIDE, 2, 3),
                 unary("exp", Ops::exp, Ops::exp, Math::exp, WIDE, 2, 3),
                 unary("exp", Ops::exp, Ops::exp, Math::exp, WIDE),
                 unary("log", Ops::log, Ops::log, Math::log, POSITIVE, 2, 3),
                 unary("log2", Ops::log2, Ops::log2, x -> Math.log(x) / Math.log(2), POSITIVE, 2, 3),
+                unary("log10", Ops::log10, Ops::log10, x -> Math.log(x) / Math.log(10), POSITIVE, 2, 3),
                 unary("neg", Ops::neg, Ops::neg, x -> -x, UNIT, 2, 3),
                 unary("square", Ops::square, Ops::square, x -> x * x, WIDE, 2, 3),
                 unary("sqrt", Ops::sqrt, Ops::sqrt, Math::sqrt, POSITIVE, 2, 3),
@@ -353,6 +368,9 @@ class OpTableTest {
                 unary("inverseSqrt", Ops::inverseSqrt, Ops::inverseSqrt, x -> 1 / Math.sqrt(x), POSITIVE, 2, 3),
                 unary("cube", Ops::cube, Ops::cube, x -> x * x * x, WIDE, 2, 3),
                 unary("cube", Ops::cube, Ops::cube, x -> x * x * x, UNIT, 2, 2, 2),
+                unary("cbrt", Ops::cbrt, Ops::cbrt, x -> Math.copySign(Math.pow(Math.abs(x), 1.0 / 3), x), AWAY_FROM_ZERO, 2, 3),
+                unary("sinh", Ops::sinh, Ops::sinh, x -> (Math.exp(x) - Math.exp(-x)) / 2, WIDE, 2, 3),
+                unary("cosh", Ops::cosh, Ops::cosh, x -> (Math.exp(x) + Math.exp(-x)) / 2, WIDE, 2, 3),
                 unary("tanh", Ops::tanh, Ops::tanh, Math::tanh, WIDE, 2, 3),
                 unary("sigmoid", Ops::sigmoid, Ops::sigmoid, OpTableTest::sigmoidRef, WIDE, 2, 3),
                 one("sigmoid large |x|", "sigmoid", In.f(Domain.each(r -> (r.nextBoolean() ? 1 : -1) * (20 + 10 * r.nextDouble())), 2, 3),
@@ -389,6 +407,9 @@ class OpTableTest {
         parts.add(binary("pow", Ops::pow, Ops::pow, Math::pow, POSITIVE, WIDE));
         parts.add(binary("minBetween", Ops::minBetween, Ops::minBetween, Math::min, GRID_A, GRID_B));
         parts.add(binary("maxBetween", Ops::maxBetween, Ops::maxBetween, Math::max, GRID_A, GRID_B));
+        // Both signs on both sides (all four quadrants), never crossing atan2's cut at a = 0, b < 0.
+        parts.add(binary("atan2", Ops::atan2, Ops::atan2, OpTableTest::atan2Ref, AWAY_FROM_ZERO, AWAY_FROM_ZERO));
+        parts.add(binary("hypot", Ops::hypot, Ops::hypot, (a, b) -> Math.sqrt(a * a + b * b), AWAY_FROM_ZERO, UNIT));
         parts.add(Stream.of(
                 one("add x+2.5", "add", In.f(UNIT, 2, 3), x -> add(x, 2.5), x -> add(x, 2.5), x -> x.map(v -> v + 2.5)),
                 one("add 2.5+x", "add", In.f(UNIT, 2, 3), x -> add(2.5, x), x -> add(2.5, x), x -> x.map(v -> 2.5 + v)),
@@ -919,6 +940,12 @@ class OpTableTest {
                 new SecondOrder("sum(tanh(x)*x)", new int[] {2, 3}, WIDE, x -> sum(mul(tanh(x), x))),
                 new SecondOrder("sum(sigmoid(x))", new int[] {2, 3}, WIDE, x -> sum(sigmoid(x))),
                 new SecondOrder("sum(x³)", new int[] {2, 3}, WIDE, x -> sum(cube(x))),
+                new SecondOrder("sum(tan(x)·asin(x) + acos(x)·atan(x))", new int[] {2, 3}, INSIDE_UNIT,
+                        x -> sum(add(mul(tan(x), asin(x)), mul(acos(x), atan(x))))),
+                new SecondOrder("sum(log10(x)·cbrt(x) + sinh(x)·cosh(x))", new int[] {2, 3}, POSITIVE,
+                        x -> sum(add(mul(log10(x), cbrt(x)), mul(sinh(x), cosh(x))))),
+                new SecondOrder("sum(atan2(x, x+2)·hypot(x, 1−x))", new int[] {2, 3}, POSITIVE,
+                        x -> sum(mul(atan2(x, add(x, 2.0)), hypot(x, sub(1.0, x))))),
                 new SecondOrder("sum(softmax(x, 1)·w)", new int[] {2, 3}, WIDE,
                         x -> sum(mul(softmax(x, 1), x.graph().constant(w)))),
                 new SecondOrder("sum(logSoftmax(x, 0)·w)", new int[] {2, 3}, WIDE,

@@ -4,15 +4,18 @@ import dev.gradus.tensor.Loops;
 import dev.gradus.tensor.Shape;
 import dev.gradus.tensor.Tensor;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.DoubleBinaryOperator;
 
 /**
  * An elementwise op of two float inputs of the same dtype with numpy broadcasting:
- * {@code y[i] = f(a[i], b[i])}. The definition carries the scalar form {@code f} and the
- * derivative rule; see {@link BinaryOps} for the table.
+ * {@code y[i] = f(a[i], b[i])}. The definition carries the scalar form {@code f}, the same
+ * function as Java source text (see {@link #javaSource}) and the derivative rule; see
+ * {@link BinaryOps} for the table.
  */
 public abstract class BinaryOp extends Op {
     private final DoubleBinaryOperator scalarForm;
+    private final String javaForm;
     private final String symbol;
 
     /**
@@ -21,16 +24,39 @@ public abstract class BinaryOp extends Op {
      * @param name op name
      * @param symbol infix symbol for printing, or null to print as a call
      * @param scalarForm the function on one pair of elements, in double precision
+     * @param javaForm the same function as a {@link String#format} template of a Java
+     *     expression of type double, with {@code %1$s} and {@code %2$s} standing for the
+     *     arguments' text: it must compute exactly what {@code scalarForm} computes,
+     *     parenthesize the arguments wherever precedence could matter, and be self-contained,
+     *     e.g. {@code "((%1$s) + (%2$s))"} or {@code "Math.pow(%1$s, %2$s)"}
+     * @throws NullPointerException if a form is null
      */
-    protected BinaryOp(String name, String symbol, DoubleBinaryOperator scalarForm) {
+    protected BinaryOp(String name, String symbol, DoubleBinaryOperator scalarForm, String javaForm) {
         super(name);
         this.symbol = symbol;
-        this.scalarForm = scalarForm;
+        this.scalarForm = Objects.requireNonNull(scalarForm, "scalarForm");
+        this.javaForm = Objects.requireNonNull(javaForm, "javaForm");
     }
 
     /** Returns the scalar form {@code f}. */
     public final DoubleBinaryOperator scalarForm() {
         return scalarForm;
+    }
+
+    /**
+     * Returns a Java expression of type double that computes {@code f(a, b)} bit for bit as
+     * {@link #scalarForm()} does, for every pair of inputs (NaN, ±0, ±∞ and subnormals
+     * included). The result is self-contained: it can be used as an operand of any operator
+     * without further parentheses.
+     *
+     * @param a the text of a Java expression of type double, parenthesized where precedence
+     *     matters; it may appear more than once in the result, so it must be free of side
+     *     effects
+     * @param b the same for the second argument
+     * @return new source text; nothing is evaluated
+     */
+    public final String javaSource(String a, String b) {
+        return String.format(javaForm, a, b);
     }
 
     /** Applies the scalar form to one pair. */

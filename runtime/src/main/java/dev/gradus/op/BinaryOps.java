@@ -3,15 +3,17 @@ package dev.gradus.op;
 import java.util.List;
 
 /**
- * The table of broadcasting elementwise binary ops: each definition holds the scalar form
- * and, beside it, the two partial derivatives (the caller sums them over broadcast axes).
+ * The table of broadcasting elementwise binary ops: each definition holds the scalar form,
+ * on the next line the same function as Java source (see {@link BinaryOp#javaSource}), and
+ * beside them the two partial derivatives (the caller sums them over broadcast axes).
  */
 public final class BinaryOps {
     private BinaryOps() {
     }
 
     /** a + b. ∂/∂a = 1, ∂/∂b = 1. */
-    public static final BinaryOp ADD = new BinaryOp("add", "+", Double::sum) {
+    public static final BinaryOp ADD = new BinaryOp("add", "+", Double::sum,
+            "((%1$s) + (%2$s))") {
         @Override
         protected <T> Partial<T> gradientA(Builder<T> b, T a, T c, T y, T g) {
             return Partial.of(g);
@@ -24,7 +26,8 @@ public final class BinaryOps {
     };
 
     /** a − b. ∂/∂a = 1, ∂/∂b = −1. */
-    public static final BinaryOp SUB = new BinaryOp("sub", "-", (a, c) -> a - c) {
+    public static final BinaryOp SUB = new BinaryOp("sub", "-", (a, c) -> a - c,
+            "((%1$s) - (%2$s))") {
         @Override
         protected <T> Partial<T> gradientA(Builder<T> b, T a, T c, T y, T g) {
             return Partial.of(g);
@@ -37,7 +40,8 @@ public final class BinaryOps {
     };
 
     /** Elementwise (Hadamard) product a ⊙ b. ∂/∂a = b, ∂/∂b = a. Matrix product is {@link MatMul}. */
-    public static final BinaryOp MUL = new BinaryOp("mul", "*", (a, c) -> a * c) {
+    public static final BinaryOp MUL = new BinaryOp("mul", "*", (a, c) -> a * c,
+            "((%1$s) * (%2$s))") {
         @Override
         protected <T> Partial<T> gradientA(Builder<T> b, T a, T c, T y, T g) {
             return Partial.of(b.mul(g, c));
@@ -50,7 +54,8 @@ public final class BinaryOps {
     };
 
     /** a / b. ∂/∂a = 1/b, ∂/∂b = −a/b² = −y/b. */
-    public static final BinaryOp DIV = new BinaryOp("div", "/", (a, c) -> a / c) {
+    public static final BinaryOp DIV = new BinaryOp("div", "/", (a, c) -> a / c,
+            "((%1$s) / (%2$s))") {
         @Override
         protected <T> Partial<T> gradientA(Builder<T> b, T a, T c, T y, T g) {
             return Partial.of(b.div(g, c));
@@ -66,7 +71,8 @@ public final class BinaryOps {
      * aᵇ. ∂/∂a = b·a^(b−1), ∂/∂b = aᵇ·ln a = y·ln a (defined for a &gt; 0; NaN where a ≤ 0
      * and the exponent's gradient is asked for).
      */
-    public static final BinaryOp POW = new BinaryOp("pow", null, Math::pow) {
+    public static final BinaryOp POW = new BinaryOp("pow", null, Math::pow,
+            "Math.pow(%1$s, %2$s)") {
         @Override
         protected <T> Partial<T> gradientA(Builder<T> b, T a, T c, T y, T g) {
             return Partial.of(b.mul(g, b.mul(c, b.pow(a, b.sub(c, b.constant(1, c))))));
@@ -82,7 +88,8 @@ public final class BinaryOps {
      * min(a, b) elementwise (NaN if either is NaN). The gradient goes to the smaller input;
      * on ties it goes to {@code a}: ∂/∂a = [a ≤ b], ∂/∂b = [a &gt; b].
      */
-    public static final BinaryOp MIN_BETWEEN = new BinaryOp("minBetween", null, Math::min) {
+    public static final BinaryOp MIN_BETWEEN = new BinaryOp("minBetween", null, Math::min,
+            "Math.min(%1$s, %2$s)") {
         @Override
         protected <T> Partial<T> gradientA(Builder<T> b, T a, T c, T y, T g) {
             return Partial.of(b.mul(g, b.apply(Comparison.LTE.mask(), List.of(a, c))));
@@ -98,7 +105,8 @@ public final class BinaryOps {
      * max(a, b) elementwise (NaN if either is NaN). The gradient goes to the larger input;
      * on ties it goes to {@code a}: ∂/∂a = [a ≥ b], ∂/∂b = [a &lt; b].
      */
-    public static final BinaryOp MAX_BETWEEN = new BinaryOp("maxBetween", null, Math::max) {
+    public static final BinaryOp MAX_BETWEEN = new BinaryOp("maxBetween", null, Math::max,
+            "Math.max(%1$s, %2$s)") {
         @Override
         protected <T> Partial<T> gradientA(Builder<T> b, T a, T c, T y, T g) {
             return Partial.of(b.mul(g, b.apply(Comparison.GTE.mask(), List.of(a, c))));
@@ -110,8 +118,43 @@ public final class BinaryOps {
         }
     };
 
+    /**
+     * atan2(a, b): the angle of the point (b, a), in (−π, π]. With r² = a² + b²:
+     * ∂/∂a = b/r², ∂/∂b = −a/r² (undefined at the origin; the angle jumps across a = 0,
+     * b &lt; 0).
+     */
+    public static final BinaryOp ATAN2 = new BinaryOp("atan2", null, Math::atan2,
+            "Math.atan2(%1$s, %2$s)") {
+        @Override
+        protected <T> Partial<T> gradientA(Builder<T> b, T a, T c, T y, T g) {
+            return Partial.of(b.div(b.mul(g, c), b.add(b.square(a), b.square(c))));
+        }
+
+        @Override
+        protected <T> Partial<T> gradientB(Builder<T> b, T a, T c, T y, T g) {
+            return Partial.of(b.neg(b.div(b.mul(g, a), b.add(b.square(a), b.square(c)))));
+        }
+    };
+
+    /**
+     * hypot(a, b) = √(a² + b²), without intermediate overflow or underflow.
+     * ∂/∂a = a/y, ∂/∂b = b/y (undefined at the origin).
+     */
+    public static final BinaryOp HYPOT = new BinaryOp("hypot", null, Math::hypot,
+            "Math.hypot(%1$s, %2$s)") {
+        @Override
+        protected <T> Partial<T> gradientA(Builder<T> b, T a, T c, T y, T g) {
+            return Partial.of(b.div(b.mul(g, a), y));
+        }
+
+        @Override
+        protected <T> Partial<T> gradientB(Builder<T> b, T a, T c, T y, T g) {
+            return Partial.of(b.div(b.mul(g, c), y));
+        }
+    };
+
     /** Returns every op of this table, in declaration order. */
     public static List<BinaryOp> all() {
-        return List.of(ADD, SUB, MUL, DIV, POW, MIN_BETWEEN, MAX_BETWEEN);
+        return List.of(ADD, SUB, MUL, DIV, POW, MIN_BETWEEN, MAX_BETWEEN, ATAN2, HYPOT);
     }
 }

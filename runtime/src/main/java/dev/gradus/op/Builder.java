@@ -95,6 +95,11 @@ public interface Builder<T> {
         return apply(UnaryOps.CUBE, List.of(x));
     }
 
+    /** √x. */
+    default T sqrt(T x) {
+        return apply(UnaryOps.SQRT, List.of(x));
+    }
+
     /** eˣ. */
     default T exp(T x) {
         return apply(UnaryOps.EXP, List.of(x));
@@ -113,6 +118,16 @@ public interface Builder<T> {
     /** cos x. */
     default T cos(T x) {
         return apply(UnaryOps.COS, List.of(x));
+    }
+
+    /** sinh x. */
+    default T sinh(T x) {
+        return apply(UnaryOps.SINH, List.of(x));
+    }
+
+    /** cosh x. */
+    default T cosh(T x) {
+        return apply(UnaryOps.COSH, List.of(x));
     }
 
     /** sign x. */

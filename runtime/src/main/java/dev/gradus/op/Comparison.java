@@ -121,6 +121,23 @@ public final class Comparison extends Op {
         return scalarForm;
     }
 
+    /**
+     * Returns Java source for one comparison, computing exactly what {@link #scalarForm()}
+     * decides (comparisons with NaN false, ne true; −0 equal to +0). For the {@link #mask()}
+     * form it is a double expression, {@code ((a) < (b) ? 1.0 : 0.0)}; for the BOOL form a
+     * boolean expression, {@code ((a) < (b))}. Either is self-contained: it can be used as
+     * an operand of any operator without further parentheses.
+     *
+     * @param a the text of a Java expression of type double (parenthesized here); it
+     *     appears once in the result
+     * @param b the same for the second argument
+     * @return new source text; nothing is evaluated
+     */
+    public String javaSource(String a, String b) {
+        String test = "(" + a + ") " + kind.symbol + " (" + b + ")";
+        return sameDType ? "(" + test + " ? 1.0 : 0.0)" : "(" + test + ")";
+    }
+
     @Override
     public <T> List<Partial<T>> vjp(Builder<T> b, List<T> inputs, T output, T gradOut) {
         String why = "comparisons are piecewise constant";

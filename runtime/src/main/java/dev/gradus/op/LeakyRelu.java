@@ -4,14 +4,16 @@ import java.util.List;
 
 /**
  * Leaky ReLU: {@code x} where x &gt; 0, else {@code alpha·x}. d/dx = 1 or alpha, written
- * {@code alpha + (1 − alpha)·step(x)}.
+ * {@code alpha + (1 − alpha)·step(x)}. The Java source form writes alpha as the literal
+ * {@link Double#toString} gives, which reads back as the same double.
  */
 public final class LeakyRelu extends UnaryOp {
     private final double alpha;
 
     /** Creates the op with slope {@code alpha} for negative inputs. */
     public LeakyRelu(double alpha) {
-        super("leakyRelu", x -> x > 0 ? x : alpha * x);
+        super("leakyRelu", x -> x > 0 ? x : alpha * x,
+                "((%1$s) > 0 ? (%1$s) : (" + alpha + ") * (%1$s))");
         if (!Double.isFinite(alpha)) {
             throw new IllegalArgumentException("leakyRelu slope must be finite, got " + alpha);
         }

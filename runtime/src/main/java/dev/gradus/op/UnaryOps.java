@@ -1,19 +1,22 @@
 package dev.gradus.op;
 
 /**
- * The table of elementwise unary ops: each definition holds the scalar form and, beside
- * it, the derivative rule {@code g · f'(x)}, written against {@link Builder}.
+ * The table of elementwise unary ops: each definition holds the scalar form, on the next
+ * line the same function as Java source (see {@link UnaryOp#javaSource}), and beside them
+ * the derivative rule {@code g · f'(x)}, written against {@link Builder}.
  */
 public final class UnaryOps {
     private UnaryOps() {
     }
 
     private static final double LN2 = Math.log(2.0);
+    private static final double LN10 = Math.log(10.0);
 
     private static final String PIECEWISE_CONSTANT = "piecewise constant: its derivative is 0 wherever it exists";
 
     /** |x|. d/dx = sign(x) (0 at 0, the subgradient JAX and PyTorch use). */
-    public static final UnaryOp ABS = new UnaryOp("abs", Math::abs) {
+    public static final UnaryOp ABS = new UnaryOp("abs", Math::abs,
+            "Math.abs(%s)") {
         @Override
         public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
             return Partial.of(b.mul(g, b.sign(x)));
@@ -21,7 +24,8 @@ public final class UnaryOps {
     };
 
     /** sign(x) ∈ {-1, 0, 1}; no gradient (piecewise constant). */
-    public static final UnaryOp SIGN = new UnaryOp("sign", Math::signum) {
+    public static final UnaryOp SIGN = new UnaryOp("sign", Math::signum,
+            "Math.signum(%s)") {
         @Override
         public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
             return Partial.none(PIECEWISE_CONSTANT);
@@ -29,7 +33,8 @@ public final class UnaryOps {
     };
 
     /** ⌈x⌉; no gradient (piecewise constant). */
-    public static final UnaryOp CEIL = new UnaryOp("ceil", Math::ceil) {
+    public static final UnaryOp CEIL = new UnaryOp("ceil", Math::ceil,
+            "Math.ceil(%s)") {
         @Override
         public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
             return Partial.none(PIECEWISE_CONSTANT);
@@ -37,7 +42,8 @@ public final class UnaryOps {
     };
 
     /** ⌊x⌋; no gradient (piecewise constant). */
-    public static final UnaryOp FLOOR = new UnaryOp("floor", Math::floor) {
+    public static final UnaryOp FLOOR = new UnaryOp("floor", Math::floor,
+            "Math.floor(%s)") {
         @Override
         public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
             return Partial.none(PIECEWISE_CONSTANT);
@@ -45,7 +51,8 @@ public final class UnaryOps {
     };
 
     /** Heaviside step: 1 where x &gt; 0, else 0 (NaN stays NaN). The mask in relu's rule; no gradient. */
-    public static final UnaryOp STEP = new UnaryOp("step", x -> x > 0 ? 1.0 : (x == x ? 0.0 : x)) {
+    public static final UnaryOp STEP = new UnaryOp("step", x -> x > 0 ? 1.0 : (x == x ? 0.0 : x),
+            "((%1$s) > 0 ? 1.0 : ((%1$s) == (%1$s) ? 0.0 : (%1$s)))") {
         @Override
         public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
             return Partial.none(PIECEWISE_CONSTANT);
@@ -53,7 +60,8 @@ public final class UnaryOps {
     };
 
     /** sin x. d/dx = cos x. */
-    public static final UnaryOp SIN = new UnaryOp("sin", Math::sin) {
+    public static final UnaryOp SIN = new UnaryOp("sin", Math::sin,
+            "Math.sin(%s)") {
         @Override
         public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
             return Partial.of(b.mul(g, b.cos(x)));
@@ -61,15 +69,53 @@ public final class UnaryOps {
     };
 
     /** cos x. d/dx = −sin x. */
-    public static final UnaryOp COS = new UnaryOp("cos", Math::cos) {
+    public static final UnaryOp COS = new UnaryOp("cos", Math::cos,
+            "Math.cos(%s)") {
         @Override
         public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
             return Partial.of(b.neg(b.mul(g, b.sin(x))));
         }
     };
 
+    /** tan x. d/dx = 1/cos² x = 1 + tan² x = 1 + y². */
+    public static final UnaryOp TAN = new UnaryOp("tan", Math::tan,
+            "Math.tan(%s)") {
+        @Override
+        public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
+            return Partial.of(b.mul(g, b.add(b.constant(1, y), b.square(y))));
+        }
+    };
+
+    /** arcsin x, defined on [−1, 1]. d/dx = 1/√(1 − x²). */
+    public static final UnaryOp ASIN = new UnaryOp("asin", Math::asin,
+            "Math.asin(%s)") {
+        @Override
+        public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
+            return Partial.of(b.div(g, b.sqrt(b.sub(b.constant(1, x), b.square(x)))));
+        }
+    };
+
+    /** arccos x, defined on [−1, 1]. d/dx = −1/√(1 − x²). */
+    public static final UnaryOp ACOS = new UnaryOp("acos", Math::acos,
+            "Math.acos(%s)") {
+        @Override
+        public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
+            return Partial.of(b.neg(b.div(g, b.sqrt(b.sub(b.constant(1, x), b.square(x))))));
+        }
+    };
+
+    /** arctan x. d/dx = 1/(1 + x²). */
+    public static final UnaryOp ATAN = new UnaryOp("atan", Math::atan,
+            "Math.atan(%s)") {
+        @Override
+        public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
+            return Partial.of(b.div(g, b.add(b.constant(1, x), b.square(x))));
+        }
+    };
+
     /** eˣ. d/dx = eˣ = y. */
-    public static final UnaryOp EXP = new UnaryOp("exp", Math::exp) {
+    public static final UnaryOp EXP = new UnaryOp("exp", Math::exp,
+            "Math.exp(%s)") {
         @Override
         public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
             return Partial.of(b.mul(g, y));
@@ -77,23 +123,38 @@ public final class UnaryOps {
     };
 
     /** ln x. d/dx = 1/x. */
-    public static final UnaryOp LOG = new UnaryOp("log", Math::log) {
+    public static final UnaryOp LOG = new UnaryOp("log", Math::log,
+            "Math.log(%s)") {
         @Override
         public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
             return Partial.of(b.div(g, x));
         }
     };
 
-    /** log₂ x. d/dx = 1/(x ln 2). */
-    public static final UnaryOp LOG2 = new UnaryOp("log2", x -> Math.log(x) / LN2) {
+    /**
+     * log₂ x. d/dx = 1/(x ln 2). The Java form writes ln 2 as the literal
+     * {@link Double#toString} gives, which reads back as the same double.
+     */
+    public static final UnaryOp LOG2 = new UnaryOp("log2", x -> Math.log(x) / LN2,
+            "(Math.log(%s) / " + LN2 + ")") {
         @Override
         public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
             return Partial.of(b.div(g, b.mul(x, b.constant(LN2, x))));
         }
     };
 
+    /** log₁₀ x. d/dx = 1/(x ln 10). */
+    public static final UnaryOp LOG10 = new UnaryOp("log10", Math::log10,
+            "Math.log10(%s)") {
+        @Override
+        public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
+            return Partial.of(b.div(g, b.mul(x, b.constant(LN10, x))));
+        }
+    };
+
     /** −x. d/dx = −1. */
-    public static final UnaryOp NEG = new UnaryOp("neg", x -> -x) {
+    public static final UnaryOp NEG = new UnaryOp("neg", x -> -x,
+            "(-(%s))") {
         @Override
         public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
             return Partial.of(b.neg(g));
@@ -106,7 +167,8 @@ public final class UnaryOps {
     };
 
     /** x². d/dx = 2x. */
-    public static final UnaryOp SQUARE = new UnaryOp("square", x -> x * x) {
+    public static final UnaryOp SQUARE = new UnaryOp("square", x -> x * x,
+            "((%1$s) * (%1$s))") {
         @Override
         public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
             return Partial.of(b.mul(g, b.mul(b.constant(2, x), x)));
@@ -114,7 +176,8 @@ public final class UnaryOps {
     };
 
     /** √x. d/dx = 1/(2√x) = 1/(2y). */
-    public static final UnaryOp SQRT = new UnaryOp("sqrt", Math::sqrt) {
+    public static final UnaryOp SQRT = new UnaryOp("sqrt", Math::sqrt,
+            "Math.sqrt(%s)") {
         @Override
         public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
             return Partial.of(b.div(g, b.mul(b.constant(2, y), y)));
@@ -122,7 +185,8 @@ public final class UnaryOps {
     };
 
     /** 1/x. d/dx = −1/x² = −y². */
-    public static final UnaryOp INVERSE = new UnaryOp("inverse", x -> 1.0 / x) {
+    public static final UnaryOp INVERSE = new UnaryOp("inverse", x -> 1.0 / x,
+            "(1.0 / (%s))") {
         @Override
         public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
             return Partial.of(b.neg(b.mul(g, b.square(y))));
@@ -130,7 +194,8 @@ public final class UnaryOps {
     };
 
     /** 1/√x. d/dx = −½ x^(−3/2) = −½ y³. */
-    public static final UnaryOp INVERSE_SQRT = new UnaryOp("inverseSqrt", x -> 1.0 / Math.sqrt(x)) {
+    public static final UnaryOp INVERSE_SQRT = new UnaryOp("inverseSqrt", x -> 1.0 / Math.sqrt(x),
+            "(1.0 / Math.sqrt(%s))") {
         @Override
         public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
             return Partial.of(b.mul(g, b.mul(b.constant(-0.5, y), b.cube(y))));
@@ -138,15 +203,47 @@ public final class UnaryOps {
     };
 
     /** x³. d/dx = 3x². */
-    public static final UnaryOp CUBE = new UnaryOp("cube", x -> x * x * x) {
+    public static final UnaryOp CUBE = new UnaryOp("cube", x -> x * x * x,
+            "((%1$s) * (%1$s) * (%1$s))") {
         @Override
         public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
             return Partial.of(b.mul(g, b.mul(b.constant(3, x), b.square(x))));
         }
     };
 
+    /**
+     * ∛x, defined for negative x too (∛−x = −∛x). d/dx = ⅓ x^(−2/3) = 1/(3y²) (infinite
+     * at 0).
+     */
+    public static final UnaryOp CBRT = new UnaryOp("cbrt", Math::cbrt,
+            "Math.cbrt(%s)") {
+        @Override
+        public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
+            return Partial.of(b.div(g, b.mul(b.constant(3, y), b.square(y))));
+        }
+    };
+
+    /** sinh x. d/dx = cosh x. */
+    public static final UnaryOp SINH = new UnaryOp("sinh", Math::sinh,
+            "Math.sinh(%s)") {
+        @Override
+        public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
+            return Partial.of(b.mul(g, b.cosh(x)));
+        }
+    };
+
+    /** cosh x. d/dx = sinh x. */
+    public static final UnaryOp COSH = new UnaryOp("cosh", Math::cosh,
+            "Math.cosh(%s)") {
+        @Override
+        public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
+            return Partial.of(b.mul(g, b.sinh(x)));
+        }
+    };
+
     /** tanh x. d/dx = 1 − tanh² x = 1 − y². */
-    public static final UnaryOp TANH = new UnaryOp("tanh", Math::tanh) {
+    public static final UnaryOp TANH = new UnaryOp("tanh", Math::tanh,
+            "Math.tanh(%s)") {
         @Override
         public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
             return Partial.of(b.mul(g, b.sub(b.constant(1, y), b.square(y))));
@@ -154,7 +251,8 @@ public final class UnaryOps {
     };
 
     /** σ(x) = 1/(1+e⁻ˣ), evaluated without overflow on either side. d/dx = y(1 − y). */
-    public static final UnaryOp SIGMOID = new UnaryOp("sigmoid", UnaryOps::sigmoid) {
+    public static final UnaryOp SIGMOID = new UnaryOp("sigmoid", UnaryOps::sigmoid,
+            "dev.gradus.op.UnaryOps.sigmoid(%s)") {
         @Override
         public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
             return Partial.of(b.mul(g, b.mul(y, b.sub(b.constant(1, y), y))));
@@ -162,7 +260,8 @@ public final class UnaryOps {
     };
 
     /** ln(1+x), accurate near 0. d/dx = 1/(1+x). */
-    public static final UnaryOp LOG1P = new UnaryOp("log1p", Math::log1p) {
+    public static final UnaryOp LOG1P = new UnaryOp("log1p", Math::log1p,
+            "Math.log1p(%s)") {
         @Override
         public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
             return Partial.of(b.div(g, b.add(b.constant(1, x), x)));
@@ -170,7 +269,8 @@ public final class UnaryOps {
     };
 
     /** eˣ−1, accurate near 0. d/dx = eˣ = y + 1. */
-    public static final UnaryOp EXPM1 = new UnaryOp("expm1", Math::expm1) {
+    public static final UnaryOp EXPM1 = new UnaryOp("expm1", Math::expm1,
+            "Math.expm1(%s)") {
         @Override
         public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
             return Partial.of(b.mul(g, b.add(y, b.constant(1, y))));
@@ -178,7 +278,8 @@ public final class UnaryOps {
     };
 
     /** softplus(x) = ln(1+eˣ), without overflow. d/dx = σ(x). */
-    public static final UnaryOp SOFTPLUS = new UnaryOp("softplus", UnaryOps::softplus) {
+    public static final UnaryOp SOFTPLUS = new UnaryOp("softplus", UnaryOps::softplus,
+            "dev.gradus.op.UnaryOps.softplus(%s)") {
         @Override
         public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
             return Partial.of(b.mul(g, b.sigmoid(x)));
@@ -186,7 +287,8 @@ public final class UnaryOps {
     };
 
     /** max(x, 0) (NaN stays NaN). d/dx = step(x) (0 at 0). */
-    public static final UnaryOp RELU = new UnaryOp("relu", x -> x <= 0 ? 0.0 : x) {
+    public static final UnaryOp RELU = new UnaryOp("relu", x -> x <= 0 ? 0.0 : x,
+            "((%1$s) <= 0 ? 0.0 : (%1$s))") {
         @Override
         public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
             return Partial.of(b.mul(g, b.step(x)));
@@ -209,7 +311,8 @@ public final class UnaryOps {
 
     /** Returns every parameterless unary op of the table, in declaration order. */
     public static java.util.List<UnaryOp> all() {
-        return java.util.List.of(ABS, SIGN, CEIL, FLOOR, STEP, SIN, COS, EXP, LOG, LOG2, NEG, SQUARE, SQRT, INVERSE,
-                INVERSE_SQRT, CUBE, TANH, SIGMOID, LOG1P, EXPM1, SOFTPLUS, RELU);
+        return java.util.List.of(ABS, SIGN, CEIL, FLOOR, STEP, SIN, COS, TAN, ASIN, ACOS, ATAN, EXP, LOG, LOG2, LOG10,
+                NEG, SQUARE, SQRT, INVERSE, INVERSE_SQRT, CUBE, CBRT, SINH, COSH, TANH, SIGMOID, LOG1P, EXPM1, SOFTPLUS,
+                RELU);
     }
 }

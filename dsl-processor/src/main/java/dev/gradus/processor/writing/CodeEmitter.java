@@ -1,0 +1,226 @@
+package dev.gradus.processor.writing;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.NameAllocator;
+import dev.gradus.op.BinaryOp;
+import dev.gradus.op.Comparison;
+import dev.gradus.op.UnaryOp;
+import dev.gradus.processor.Names;
+import dev.gradus.processor.model.Callee;
+import dev.gradus.processor.model.Differentiator;
+import dev.gradus.processor.model.Expr;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns model nodes into straight-line Java statements: a node used more than once becomes
+ * a local ({@code double t3 = ...;}), a node used once is written inline, each distinct call
+ * to another {@code @Expression} method is made once. Output is deterministic (nodes are
+ * visited in id order).
+ */
+final class CodeEmitter {
+    private final List<String> parameters;
+    private final NameAllocator names = new NameAllocator();
+    private final Map<Expr, String> locals = new HashMap<>();
+    private final Map<List<Object>, String> callLocals = new HashMap<>();
+    private final Set<List<Object>> needsRecord = new LinkedHashSet<>();
+    private final CodeBlock.Builder code = CodeBlock.builder();
+
+    /** Creates an emitter for a method with the given parameter names (reserved as names). */
+    CodeEmitter(List<String> parameters, List<String> reserved) {
+        this.parameters = parameters;
+        for (String p : parameters) {
+            names.newName(p, "param:" + p);
+        }
+        for (String r : reserved) {
+            names.newName(r, "reserved:" + r);
+        }
+    }
+
+    /** Emits the locals needed to compute {@code roots}; afterwards {@link #text} gives each root's expression. */
+    void emit(List<Expr> roots) {
+        Map<Integer, Expr> all = new HashMap<>();
+        for (Expr r : roots) {
+            for (Expr e : Differentiator.reachable(r)) {
+                all.put(e.id(), e);
+            }
+        }
+        List<Expr> order = new ArrayList<>(all.values());
+        order.sort((a, b) -> Integer.compare(a.id(), b.id()));
+        Map<Expr, Integer> uses = new HashMap<>();
+        for (Expr e : order) {
+            for (Expr c : e.children()) {
+                uses.merge(c, 1, Integer::sum);
+            }
+            if (e.kind() == Expr.Kind.CALL && !e.partials().isEmpty()) {
+                needsRecord.add(callKey(e));
+            }
+        }
+        for (Expr r : roots) {
+            uses.merge(r, 1, Integer::sum);
+        }
+        for (Expr e : order) {
+            switch (e.kind()) {
+                case CONSTANT, PARAMETER, BOOLEAN -> {
+                    // Always written inline.
+                }
+                case CALL -> {
+                    List<Object> key = callKey(e);
+                    if (needsRecord.contains(key) && !callLocals.containsKey(key)) {
+                        String local = names.newName("c" + callLocals.size(), key);
+                        Callee c = e.callee();
+                        code.addStatement("$T $N = $T.$N($L)", c.record(), local, c.gradients(), c.methodName(),
+                                arguments(e));
+                        callLocals.put(key, local);
+                    }
+                    if (uses.getOrDefault(e, 0) > 1 && !needsRecord.contains(key)) {
+                        hoist(e);
+                    }
+                }
+                default -> {
+                    if (uses.getOrDefault(e, 0) > 1) {
+                        hoist(e);
+                    }
+                }
+            }
+        }
+    }
+
+    private void hoist(Expr e) {
+        String local = names.newName("t" + e.id(), e);
+        String type = e.isCondition() ? "boolean" : "double";
+        code.addStatement("$L $N = $L", type, local, inline(e));
+        locals.put(e, local);
+    }
+
+    private static List<Object> callKey(Expr e) {
+        List<Object> key = new ArrayList<>();
+        key.add(e.callee());
+        key.addAll(e.children());
+        return key;
+    }
+
+    /** Returns the statements emitted so far. */
+    CodeBlock code() {
+        return code.build();
+    }
+
+    /** Returns a Java expression for {@code e}, using the locals emitted for it and its children. */
+    String text(Expr e) {
+        String local = locals.get(e);
+        return local != null ? local : inline(e);
+    }
+
+    private String inline(Expr e) {
+        return switch (e.kind()) {
+            case CONSTANT -> literal(e.constant());
+            case BOOLEAN -> e.constant() != 0 ? "true" : "false";
+            case PARAMETER -> parameters.get(e.parameter());
+            case APPLY -> apply(e);
+            case SELECT -> "(" + text(e.child(0)) + " ? " + text(e.child(1)) + " : " + text(e.child(2)) + ")";
+            case COMPARE -> "(" + text(e.child(0)) + " " + e.relation().symbol() + " " + text(e.child(1)) + ")";
+            case AND -> "(" + text(e.child(0)) + " && " + text(e.child(1)) + ")";
+            case OR -> "(" + text(e.child(0)) + " || " + text(e.child(1)) + ")";
+            case NOT -> "!" + text(e.child(0));
+            case CALL -> call(e);
+        };
+    }
+
+    private static final String FIRST = "\u0000a\u0000";
+    private static final String SECOND = "\u0000b\u0000";
+
+    /**
+     * Writes an op through its Java form from the op table. The forms parenthesize their
+     * operands defensively; operands that are already atomic (names, literals, calls,
+     * parenthesized expressions) lose those parentheses again, for readability.
+     */
+    private String apply(Expr e) {
+        String template;
+        if (e.op() instanceof UnaryOp u) {
+            template = u.javaSource(FIRST);
+        } else if (e.op() instanceof BinaryOp b) {
+            template = b.javaSource(FIRST, SECOND);
+        } else {
+            template = ((Comparison) e.op()).javaSource(FIRST, SECOND);
+        }
+        String out = fill(template, FIRST, text(e.child(0)));
+        return e.children().size() > 1 ? fill(out, SECOND, text(e.child(1))) : out;
+    }
+
+    private static String fill(String template, String placeholder, String operand) {
+        // "(x)" after a name is a call's argument list and stays; elsewhere it is grouping.
+        String t = isAtomic(operand)
+                ? template.replaceAll("(?<![A-Za-z0-9_$.])\\(" + java.util.regex.Pattern.quote(placeholder) + "\\)",
+                        java.util.regex.Matcher.quoteReplacement(operand))
+                : template;
+        return t.replace(placeholder, operand);
+    }
+
+    /** Returns true for text that needs no parentheses as an operand. */
+    static boolean isAtomic(String s) {
+        if (s.matches("[A-Za-z_$][A-Za-z0-9_$.]*") || s.matches("[0-9][0-9.Ee+-]*")) {
+            return true;
+        }
+        int open = s.indexOf('(');
+        if (open < 0 || !s.endsWith(")") || !s.substring(0, open).matches("[A-Za-z0-9_$.]*")) {
+            return false;
+        }
+        int depth = 0;
+        for (int i = open; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                depth--;
+                if (depth == 0 && i != s.length() - 1) {
+                    return false;
+                }
+            }
+        }
+        return depth == 0;
+    }
+
+    private String call(Expr e) {
+        Callee c = e.callee();
+        String local = callLocals.get(callKey(e));
+        if (local == null) {
+            return c.owner().canonicalName() + "." + c.methodName() + "(" + arguments(e) + ")";
+        }
+        List<Integer> p = e.partials();
+        String accessor = p.isEmpty() ? "value"
+                : p.size() == 1 ? Names.partial(c.parameters().get(p.get(0)))
+                : Names.secondPartial(c.parameters().get(p.get(0)), c.parameters().get(p.get(1)));
+        return local + "." + accessor + "()";
+    }
+
+    private String arguments(Expr e) {
+        StringBuilder sb = new StringBuilder();
+        for (Expr a : e.children()) {
+            if (sb.length() > 0) {
+                sb.append(", ");
+            }
+            sb.append(e.callee().isFloat() ? "(float) " + wrap(text(a)) : text(a));
+        }
+        return sb.toString();
+    }
+
+    private static String wrap(String s) {
+        return s.matches("[A-Za-z_$][A-Za-z0-9_$]*") ? s : "(" + s + ")";
+    }
+
+    /** Returns a Java literal for {@code v} that reads back exactly. */
+    static String literal(double v) {
+        if (Double.isNaN(v)) {
+            return "Double.NaN";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "Double.POSITIVE_INFINITY" : "Double.NEGATIVE_INFINITY";
+        }
+        String s = Double.toString(v);
+        return v < 0 || (v == 0 && 1 / v < 0) ? "(" + s + ")" : s;
+    }
+}
