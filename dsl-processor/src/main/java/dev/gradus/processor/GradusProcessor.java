@@ -13,12 +13,16 @@ import com.sun.source.util.Trees;
 import dev.gradus.annotations.Expression;
 import dev.gradus.processor.lowering.LoweringException;
 import dev.gradus.processor.lowering.ScalarLowering;
+import dev.gradus.processor.lowering.TensorLowering;
 import dev.gradus.processor.model.Callee;
 import dev.gradus.processor.model.Differentiator;
 import dev.gradus.processor.model.Expr;
 import dev.gradus.processor.model.ExprFactory;
+import dev.gradus.processor.model.TensorProgram;
 import dev.gradus.processor.writing.ScalarMethod;
 import dev.gradus.processor.writing.ScalarWriter;
+import dev.gradus.processor.writing.TensorMethod;
+import dev.gradus.processor.writing.TensorWriter;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -57,6 +61,7 @@ import javax.tools.Diagnostic;
 @AutoService(Processor.class)
 public final class GradusProcessor extends AbstractProcessor {
     private static final String ANNOTATION = Expression.class.getCanonicalName();
+    private static final String TENSOR = "dev.gradus.tensor.Tensor";
 
     private Trees trees;
     private Messager messager;
@@ -174,7 +179,8 @@ public final class GradusProcessor extends AbstractProcessor {
             return false;
         }
         TypeKind kind = scalarKind(m);
-        if (kind == null) {
+        boolean tensor = kind == null && isTensorMethod(m);
+        if (kind == null && !tensor) {
             messager.printMessage(Diagnostic.Kind.ERROR, Message.SIGNATURE.format(name, signature(m)), m);
             return false;
         }
@@ -184,6 +190,16 @@ public final class GradusProcessor extends AbstractProcessor {
         }
         MethodTree tree = trees.getTree(m);
         CompilationUnitTree unit = trees.getPath(m).getCompilationUnit();
+        if (tensor) {
+            if (annotation.hessian()) {
+                messager.printMessage(Diagnostic.Kind.ERROR, Message.TENSOR_HESSIAN.format(name), m, annotationMirror(m));
+                return false;
+            }
+            TensorProgram program = new TensorLowering(processingEnv.getElementUtils(), type, unit)
+                    .lower(tree.getBody(), parameters);
+            TensorWriter.write(new TensorMethod(type, m, parameters, wrt, program), cls);
+            return true;
+        }
         ExprFactory factory = new ExprFactory();
         Expr value = new ScalarLowering(processingEnv.getElementUtils(), type, unit, factory, this::callee).lower(tree.getBody(), parameters);
         Differentiator d = new Differentiator(factory);
@@ -219,6 +235,18 @@ public final class GradusProcessor extends AbstractProcessor {
             }
         }
         return r;
+    }
+
+    private static boolean isTensorMethod(ExecutableElement m) {
+        if (!m.getReturnType().toString().equals(TENSOR)) {
+            return false;
+        }
+        for (VariableElement p : m.getParameters()) {
+            if (!p.asType().toString().equals(TENSOR)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String signature(ExecutableElement m) {

@@ -139,7 +139,7 @@ final class NameResolver {
     }
 
     /**
-     * Returns the methods a call's method select may name, with {@code arity} parameters:
+     * Returns the methods a call's method select may name, that accept {@code arity} arguments:
      * from the named class for {@code Type.m(...)}, else from the enclosing classes
      * (innermost first) and then static imports.
      */
@@ -172,9 +172,12 @@ final class NameResolver {
 
     private static void methods(TypeElement owner, String name, int arity, List<ExecutableElement> out) {
         for (Element e : owner.getEnclosedElements()) {
-            if (e.getKind() == ElementKind.METHOD && e.getSimpleName().contentEquals(name)
-                    && ((ExecutableElement) e).getParameters().size() == arity) {
-                out.add((ExecutableElement) e);
+            if (e.getKind() == ElementKind.METHOD && e.getSimpleName().contentEquals(name)) {
+                ExecutableElement m = (ExecutableElement) e;
+                int n = m.getParameters().size();
+                if (n == arity || (m.isVarArgs() && arity >= n - 1)) {
+                    out.add(m);
+                }
             }
         }
     }

@@ -1,0 +1,52 @@
+package dev.gradus.processor.tensors;
+
+import static dev.gradus.Ops.add;
+import static dev.gradus.Ops.exp;
+import static dev.gradus.Ops.logSoftmax;
+import static dev.gradus.Ops.matMul;
+import static dev.gradus.Ops.mean;
+import static dev.gradus.Ops.mul;
+import static dev.gradus.Ops.neg;
+import static dev.gradus.Ops.sigmoid;
+import static dev.gradus.Ops.softmax;
+import static dev.gradus.Ops.square;
+import static dev.gradus.Ops.sub;
+import static dev.gradus.Ops.sum;
+import static dev.gradus.Ops.tanh;
+import static dev.gradus.Ops.transpose;
+
+import dev.gradus.Ops;
+import dev.gradus.annotations.Expression;
+import dev.gradus.tensor.Tensor;
+
+/** Tensor @Expression methods compiled with the processor for {@link TensorExpressionTest}. */
+final class TensorCorpus {
+    private TensorCorpus() {
+    }
+
+    @Expression(wrt = {"w", "b"})
+    static Tensor mse(Tensor x, Tensor y, Tensor w, Tensor b) {
+        return mean(square(sub(add(matMul(x, w), b), y)));
+    }
+
+    @Expression(wrt = {"w1", "b1", "w2"})
+    static Tensor mlp(Tensor x, Tensor labels, Tensor w1, Tensor b1, Tensor w2) {
+        Tensor hidden = tanh(add(matMul(x, w1), b1));
+        Tensor logp = logSoftmax(matMul(hidden, w2), 1);
+        return neg(mean(sum(mul(labels, logp), 1)));
+    }
+
+    @Expression
+    static Tensor mixed(Tensor a, Tensor c) {
+        Tensor s = mul(sigmoid(a), 2.0);
+        s = add(s, Ops.sin(c));
+        Tensor t = matMul(transpose(a), s, false, false);
+        return sum(mul(softmax(t, 0), exp(Ops.mean(c, new int[] {0}, true))));
+    }
+
+    @Expression(wrt = {"x"})
+    static Tensor reused(Tensor x, Tensor unused) {
+        Tensor y = mul(x, x);
+        return sum(add(mul(y, y), Ops.maxBetween(x, Ops.neg(x))));
+    }
+}

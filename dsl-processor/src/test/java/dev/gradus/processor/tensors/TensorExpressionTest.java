@@ -1,0 +1,190 @@
+package dev.gradus.processor.tensors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gradus.Ops;
+import dev.gradus.graph.Grad;
+import dev.gradus.graph.Graph;
+import dev.gradus.graph.Node;
+import dev.gradus.tensor.Tensor;
+import dev.gradus.vm.TapeMachine;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The generated code of Tensor @Expression methods: derivative nodes against the runtime's
+ * Grad.of on the same graph and against finite differences; the tensor call against both;
+ * the program cache.
+ */
+class TensorExpressionTest {
+    private static final Random RANDOM = new Random(11);
+
+    private static Tensor random(int... dims) {
+        int n = 1;
+        for (int d : dims) {
+            n *= d;
+        }
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = RANDOM.nextGaussian() * 0.7;
+        }
+        return Tensor.of(v, dims);
+    }
+
+    private static Tensor oneHot(int rows, int classes) {
+        double[] v = new double[rows * classes];
+        for (int r = 0; r < rows; r++) {
+            v[r * classes + RANDOM.nextInt(classes)] = 1;
+        }
+        return Tensor.of(v, rows, classes);
+    }
+
+    /** Runs the generated gradient nodes and Grad.of side by side on one graph; returns [value, grads...] of each. */
+    private static void checkAgainstGrad(List<Tensor> args, List<Integer> wrt, Function<List<Node>, List<Node>> generated,
+            Function<List<Node>, Node> forward) {
+        Graph g = new Graph();
+        List<Node> inputs = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            inputs.add(g.input("p" + i, args.get(i)));
+        }
+        List<Node> gen = generated.apply(inputs);
+        Node value = forward.apply(inputs);
+        List<Node> wrtNodes = new ArrayList<>();
+        for (int i : wrt) {
+            wrtNodes.add(inputs.get(i));
+        }
+        List<Node> symbolic = Grad.of(value, wrtNodes);
+        try (TapeMachine m = TapeMachine.builder(g).keepAll().build()) {
+            m.runAll();
+        }
+        assertTrue(gen.get(0) == value, "the generated forward nodes are the hand-built ones (hash-consed)");
+        for (int k = 0; k < wrt.size(); k++) {
+            assertTrue(gen.get(k + 1).value().allClose(symbolic.get(k).value(), 1e-12, 1e-14),
+                    "gradient " + k + ": generated " + gen.get(k + 1).value() + " vs Grad.of " + symbolic.get(k).value());
+        }
+    }
+
+    /** Central finite differences of {@code f} with respect to argument {@code which}. */
+    private static Tensor finiteDifference(Function<List<Tensor>, Double> f, List<Tensor> args, int which) {
+        Tensor x = args.get(which);
+        Tensor grad = Tensor.zeros(x.dtype(), x.shape());
+        double h = 1e-6;
+        for (int k = 0; k < x.size(); k++) {
+            double old = x.getFlat(k);
+            x.setFlat(k, old + h);
+            double up = f.apply(args);
+            x.setFlat(k, old - h);
+            double down = f.apply(args);
+            x.setFlat(k, old);
+            grad.setFlat(k, (up - down) / (2 * h));
+        }
+        return grad;
+    }
+
+    @Test
+    void mseGradientsMatchGradOfAndFiniteDifferences() {
+        List<Tensor> args = List.of(random(5, 3), random(5, 2), random(3, 2), random(2));
+        checkAgainstGrad(args, List.of(2, 3),
+                in -> {
+                    var n = TensorCorpusGradients.mseGradientNodes(in.get(0), in.get(1), in.get(2), in.get(3));
+                    return List.of(n.value(), n.dw(), n.db());
+                },
+                in -> Ops.mean(Ops.square(Ops.sub(Ops.add(Ops.matMul(in.get(0), in.get(2)), in.get(3)), in.get(1)))));
+        var r = TensorCorpusGradients.mse(args.get(0), args.get(1), args.get(2), args.get(3));
+        Function<List<Tensor>, Double> f = a -> TensorCorpus.mse(a.get(0), a.get(1), a.get(2), a.get(3)).item();
+        assertEquals(f.apply(args), r.value().item(), 1e-14);
+        assertTrue(r.dw().allClose(finiteDifference(f, args, 2), 1e-6, 1e-8), r.dw().toString());
+        assertTrue(r.db().allClose(finiteDifference(f, args, 3), 1e-6, 1e-8), r.db().toString());
+    }
+
+    @Test
+    void mlpGradientsMatchGradOfAndFiniteDifferences() {
+        List<Tensor> args = List.of(random(6, 4), oneHot(6, 3), random(4, 5), random(5), random(5, 3));
+        checkAgainstGrad(args, List.of(2, 3, 4),
+                in -> {
+                    var n = TensorCorpusGradients.mlpGradientNodes(in.get(0), in.get(1), in.get(2), in.get(3), in.get(4));
+                    return List.of(n.value(), n.dw1(), n.db1(), n.dw2());
+                },
+                in -> Ops.neg(Ops.mean(Ops.sum(Ops.mul(in.get(1), Ops.logSoftmax(Ops.matMul(Ops.tanh(Ops.add(
+                        Ops.matMul(in.get(0), in.get(2)), in.get(3))), in.get(4)), 1)), 1))));
+        var r = TensorCorpusGradients.mlp(args.get(0), args.get(1), args.get(2), args.get(3), args.get(4));
+        Function<List<Tensor>, Double> f = a -> TensorCorpus.mlp(a.get(0), a.get(1), a.get(2), a.get(3), a.get(4)).item();
+        assertEquals(f.apply(args), r.value().item(), 1e-14);
+        assertTrue(r.dw1().allClose(finiteDifference(f, args, 2), 1e-6, 1e-8));
+        assertTrue(r.db1().allClose(finiteDifference(f, args, 3), 1e-6, 1e-8));
+        assertTrue(r.dw2().allClose(finiteDifference(f, args, 4), 1e-6, 1e-8));
+    }
+
+    @Test
+    void mixedOpsMatchFiniteDifferences() {
+        List<Tensor> args = List.of(random(3, 4), random(3, 1));
+        var r = TensorCorpusGradients.mixed(args.get(0), args.get(1));
+        Function<List<Tensor>, Double> f = a -> TensorCorpus.mixed(a.get(0), a.get(1)).item();
+        assertEquals(f.apply(args), r.value().item(), 1e-12);
+        assertTrue(r.da().allClose(finiteDifference(f, args, 0), 1e-6, 1e-8), r.da() + " vs " + finiteDifference(f, args, 0));
+        assertTrue(r.dc().allClose(finiteDifference(f, args, 1), 1e-6, 1e-8));
+    }
+
+    @Test
+    void reusedSubexpressionsAndUnusedParameters() {
+        List<Tensor> args = List.of(random(4), random(2));
+        var r = TensorCorpusGradients.reused(args.get(0), args.get(1));
+        Function<List<Tensor>, Double> f = a -> TensorCorpus.reused(a.get(0), a.get(1)).item();
+        assertTrue(r.dx().allClose(finiteDifference(f, args, 0), 1e-6, 1e-8));
+    }
+
+    @Test
+    void theTensorCallCompilesOncePerSignature() throws Exception {
+        var programs = TensorCorpusGradients.msePrograms();
+        int before = programs.compiledPrograms();
+        Tensor x = random(4, 3);
+        Tensor y = random(4, 2);
+        for (int i = 0; i < 5; i++) {
+            TensorCorpusGradients.mse(x, y, random(3, 2), random(2));
+        }
+        assertEquals(before + 1, programs.compiledPrograms());
+        TensorCorpusGradients.mse(random(7, 3), random(7, 2), random(3, 2), random(2));
+        assertEquals(before + 2, programs.compiledPrograms());
+        TensorCorpusGradients.mse(x.cast(dev.gradus.tensor.DType.FLOAT32), y.cast(dev.gradus.tensor.DType.FLOAT32),
+                random(3, 2).cast(dev.gradus.tensor.DType.FLOAT32), random(2).cast(dev.gradus.tensor.DType.FLOAT32));
+        assertEquals(before + 3, programs.compiledPrograms(), "float32 is another signature");
+
+        // Many threads, one signature: one more program at most, and every result right.
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int t = 0; t < 16; t++) {
+                Tensor w = random(3, 2);
+                Tensor b = random(2);
+                results.add(pool.submit(() -> {
+                    var r = TensorCorpusGradients.mse(x, y, w, b);
+                    return Math.abs(r.value().item() - TensorCorpus.mse(x, y, w, b).item()) < 1e-12;
+                }));
+            }
+            for (Future<Boolean> f : results) {
+                assertTrue(f.get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertEquals(before + 3, programs.compiledPrograms());
+    }
+
+    @Test
+    void badShapesAndNonScalarValuesAreClearErrors() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TensorCorpusGradients.mse(random(4, 3), random(4, 2), random(5, 2), random(2)));
+        assertTrue(e.getMessage().contains("matMul"), e.getMessage());
+        IllegalArgumentException arity = assertThrows(IllegalArgumentException.class,
+                () -> TensorCorpusGradients.msePrograms().evaluate(random(4, 3), random(4, 2)));
+        assertTrue(arity.getMessage().contains("mse takes 4 tensors"), arity.getMessage());
+    }
+}
