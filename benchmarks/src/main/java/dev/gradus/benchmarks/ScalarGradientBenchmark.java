@@ -30,8 +30,8 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * The value and gradient of the scalar function {@code f(x, y) = x·x·y + sin x}, whose
  * partials are {@code ∂f/∂x = 2xy + cos x} and {@code ∂f/∂y = x²}, computed four ways: a
- * compiled {@link TapeMachine}, a {@link LispMachine} per call, hand-written Java, and (later)
- * the class the DSL generates. Each call takes the next point of a small precomputed table,
+ * compiled {@link TapeMachine}, a {@link LispMachine} per call, hand-written Java, and the
+ * class the DSL generates (record and allocation-free array forms). Each call takes the next point of a small precomputed table,
  * so the JIT cannot fold the inputs into constants; every result goes to a {@link Blackhole}.
  *
  * <p>The settings fit a noisy 2-core machine: one fork, 3×1 s warm-up (6×1 s for the
@@ -50,6 +50,7 @@ public class ScalarGradientBenchmark {
 
     private final double[] xs = new double[POINTS];
     private final double[] ys = new double[POINTS];
+    private final double[] gradient = new double[2];
     private int next;
 
     // (a) TapeMachine: graph, symbolic gradient and program built once.
@@ -116,6 +117,11 @@ public class ScalarGradientBenchmark {
             LispMachine.builder(lispGraph).cost(lispF).wrt(lispX, lispY).build().runAll();
             check("LispMachine", i, expected,
                     lispF.scalarValue(), lispX.gradient().item(), lispY.gradient().item());
+
+            ScalarFunctionsGradients.F r = ScalarFunctionsGradients.f(x, y);
+            check("generated code", i, expected, r.value(), r.dx(), r.dy());
+            double value = ScalarFunctionsGradients.f(x, y, gradient);
+            check("generated array code", i, expected, value, gradient[0], gradient[1]);
         }
     }
 
@@ -177,8 +183,22 @@ public class ScalarGradientBenchmark {
         bh.consume(xx);
     }
 
-    // ---- (d) generated: issue 3 ----
-    // The lead adds a `generated` benchmark here once the DSL (issue 3) generates a gradient
-    // class for f(x, y) = x*x*y + sin(x): call it at xs[i], ys[i] from nextPoint(), consume
-    // the value and both partials, and add it to checkAgreement() beside the machines.
+    /** (d) The class the DSL generated at compile time from {@link ScalarFunctions#f}: returns a record. */
+    @Benchmark
+    public void generated(Blackhole bh) {
+        int i = nextPoint();
+        ScalarFunctionsGradients.F r = ScalarFunctionsGradients.f(xs[i], ys[i]);
+        bh.consume(r.value());
+        bh.consume(r.dx());
+        bh.consume(r.dy());
+    }
+
+    /** (d') The generated allocation-free variant, writing the partials into a reused array. */
+    @Benchmark
+    public void generatedIntoArray(Blackhole bh) {
+        int i = nextPoint();
+        bh.consume(ScalarFunctionsGradients.f(xs[i], ys[i], gradient));
+        bh.consume(gradient[0]);
+        bh.consume(gradient[1]);
+    }
 }

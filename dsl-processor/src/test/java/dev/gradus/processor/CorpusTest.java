@@ -47,6 +47,8 @@ import dev.gradus.processor.corpus.Loops;
 import dev.gradus.processor.corpus.LoopsGradients;
 import dev.gradus.processor.corpus.MathFunctions;
 import dev.gradus.processor.corpus.MathFunctionsGradients;
+import dev.gradus.processor.corpus.Naming;
+import dev.gradus.processor.corpus.NamingGradients;
 import dev.gradus.processor.corpus.Piecewise;
 import dev.gradus.processor.corpus.PiecewiseGradients;
 import dev.gradus.processor.corpus.Polynomials;
@@ -392,7 +394,13 @@ class CorpusTest {
             row("Hessians.rosenbrock", "x,y", a -> Hessians.rosenbrock(a[0], a[1]),
                     a -> HessiansGradients.rosenbrock(a[0], a[1]), (a, g) -> HessiansGradients.rosenbrock(a[0], a[1], g),
                     p(-1.2, 1), p(0.9, 0.8))
-                    .hessian((a, g, h) -> HessiansGradients.rosenbrockHessian(a[0], a[1], g, h)));
+                    .hessian((a, g, h) -> HessiansGradients.rosenbrockHessian(a[0], a[1], g, h)),
+            // Parameters named like the generated code's arrays and locals.
+            row("Naming.collisions", "gradient,hessian,t3,c0", a -> Naming.collisions(a[0], a[1], a[2], a[3]),
+                    a -> NamingGradients.collisions(a[0], a[1], a[2], a[3]),
+                    (a, g) -> NamingGradients.collisions(a[0], a[1], a[2], a[3], g), p(0.5, -1.2, 2, 0.7),
+                    p(1.7, 0.3, -0.4, 1.1))
+                    .hessian((a, g, h) -> NamingGradients.collisionsHessian(a[0], a[1], a[2], a[3], g, h)));
 
     static Stream<Row> rows() {
         return ROWS.stream();
@@ -410,7 +418,7 @@ class CorpusTest {
         assertTrue(hessianRows().count() >= 10, "hessian rows: " + hessianRows().count());
         Set<String> generated = new TreeSet<>();
         for (Class<?> c : List.of(PolynomialsGradients.class, MathFunctionsGradients.class, StaticImportsGradients.class,
-                PiecewiseGradients.class, LoopsGradients.class, CallsGradients.class, Calls_InnerGradients.class,
+                PiecewiseGradients.class, NamingGradients.class, LoopsGradients.class, CallsGradients.class, Calls_InnerGradients.class,
                 HelpersGradients.class, FloatMethodsGradients.class, WrtSubsetsGradients.class, HessiansGradients.class)) {
             for (Method m : c.getDeclaredMethods()) {
                 if (Modifier.isStatic(m.getModifiers()) && m.getReturnType().isRecord()) {
@@ -563,10 +571,10 @@ class CorpusTest {
         double[] x = row.points()[0];
         IllegalArgumentException g = assertThrows(IllegalArgumentException.class,
                 () -> row.hessian().at(x, new double[n + 1], new double[n * n]));
-        assertTrue(g.getMessage().startsWith("gradient must have " + n), g.getMessage());
+        assertTrue(g.getMessage().matches("gradient_* must have " + n + " elements, got " + (n + 1)), g.getMessage());
         IllegalArgumentException h = assertThrows(IllegalArgumentException.class,
-                () -> row.hessian().at(x, new double[n], new double[n]));
-        assertTrue(h.getMessage().startsWith("hessian must have " + n * n), h.getMessage());
+                () -> row.hessian().at(x, new double[n], new double[n * n + 1]));
+        assertTrue(h.getMessage().matches("hessian_* must have " + n * n + " elements, got " + (n * n + 1)), h.getMessage());
     }
 
     // ---------------------------------------------------------------- (e) against Grad.of

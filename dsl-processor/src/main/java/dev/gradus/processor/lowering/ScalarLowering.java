@@ -122,6 +122,10 @@ public final class ScalarLowering {
      * @throws LoweringException at the first unsupported construct
      */
     public Expr lower(BlockTree body, List<String> parameters) {
+        if (body == null) {
+            // A native or abstract method: reported on the method itself.
+            throw new LoweringException(null, Message.UNSUPPORTED_STATEMENT.format("a method without a body"));
+        }
         Map<String, Expr> values = new LinkedHashMap<>();
         for (int i = 0; i < parameters.size(); i++) {
             values.put(parameters.get(i), factory.parameter(i));
@@ -588,7 +592,16 @@ public final class ScalarLowering {
                 return constantField(e, names.resolveField(e));
             }
             case TYPE_CAST -> {
-                return integer(((TypeCastTree) e).getExpression(), env, counters);
+                ExpressionTree inner = ((TypeCastTree) e).getExpression();
+                try {
+                    return integer(inner, env, counters);
+                } catch (LoweringException notConstant) {
+                    if (isInt(inner, env, counters)) {
+                        throw notConstant;
+                    }
+                    // (int) of a double that is not a constant: it truncates a value that varies.
+                    throw new LoweringException(e, Message.INTEGER_CAST.format(((TypeCastTree) e).getType()));
+                }
             }
             case PLUS, MINUS, MULTIPLY, DIVIDE, REMAINDER -> {
                 BinaryTree b = (BinaryTree) e;
