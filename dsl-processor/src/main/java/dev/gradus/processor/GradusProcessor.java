@@ -127,7 +127,8 @@ public final class GradusProcessor extends AbstractProcessor {
         int written = 0;
         for (ExecutableElement m : methods) {
             String name = m.getSimpleName().toString();
-            if (!seen.add(name)) {
+            // Records are named after the capitalized method name, so energy and Energy clash too.
+            if (!seen.add(Names.record(type, m).simpleName())) {
                 messager.printMessage(Diagnostic.Kind.ERROR, Message.OVERLOADED.format(type.getSimpleName(), name), m);
                 continue;
             }

@@ -135,6 +135,21 @@ public interface Builder<T> {
         return apply(UnaryOps.SIGN, List.of(x));
     }
 
+    /** tanh x. */
+    default T tanh(T x) {
+        return apply(UnaryOps.TANH, List.of(x));
+    }
+
+    /** ln(1 + eˣ). */
+    default T softplus(T x) {
+        return apply(UnaryOps.SOFTPLUS, List.of(x));
+    }
+
+    /** erf x. */
+    default T erf(T x) {
+        return apply(UnaryOps.ERF, List.of(x));
+    }
+
     /** σ(x). */
     default T sigmoid(T x) {
         return apply(UnaryOps.SIGMOID, List.of(x));

@@ -17,7 +17,7 @@ import java.util.Objects;
  * subexpression is computed once in the generated code) and simplifies as it builds —
  * constants are folded with the op table's own scalar forms, and {@code x·1}, {@code x+0},
  * {@code x−0}, {@code x/1}, {@code −(−x)}, a select with equal branches or a constant
- * condition are reduced. {@code 0·x} is kept, since it is NaN when x is.
+ * condition are reduced, and so is {@code pow(x, 1)}. {@code 0·x} is kept, since it is NaN when x is.
  */
 public final class ExprFactory {
     private final Map<Key, Expr> interned = new HashMap<>();
@@ -120,6 +120,11 @@ public final class ExprFactory {
                 return apply(UnaryOps.NEG, List.of(args.get(0)));
             }
         } else if (op == BinaryOps.DIV) {
+            if (args.get(1).isConstant(1)) {
+                return args.get(0);
+            }
+        } else if (op == BinaryOps.POW) {
+            // Math.pow(x, 1.0) is x, NaN included (its specification says so).
             if (args.get(1).isConstant(1)) {
                 return args.get(0);
             }

@@ -93,7 +93,7 @@ final class CodeEmitter {
     private void hoist(Expr e) {
         String local = names.newName("t" + e.id(), e);
         String type = e.isCondition() ? "boolean" : "double";
-        code.addStatement("$L $N = $L", type, local, inline(e));
+        code.addStatement("$L $N = $L", type, local, unparenthesize(inline(e)));
         locals.put(e, local);
     }
 
@@ -107,6 +107,14 @@ final class CodeEmitter {
     /** Returns the statements emitted so far. */
     CodeBlock code() {
         return code.build();
+    }
+
+    /**
+     * Returns a Java expression for {@code e} to stand on its own (an initializer, a return
+     * value, an argument): without the outer parentheses an operand would need.
+     */
+    String statementText(Expr e) {
+        return unparenthesize(text(e));
     }
 
     /** Returns a Java expression for {@code e}, using the locals emitted for it and its children. */
@@ -157,7 +165,30 @@ final class CodeEmitter {
                 ? template.replaceAll("(?<![A-Za-z0-9_$.])\\(" + java.util.regex.Pattern.quote(placeholder) + "\\)",
                         java.util.regex.Matcher.quoteReplacement(operand))
                 : template;
+        // A whole argument of a call needs no grouping of its own.
+        t = t.replaceAll("(?<=\\(|, )" + java.util.regex.Pattern.quote(placeholder) + "(?=\\)|,)",
+                java.util.regex.Matcher.quoteReplacement(unparenthesize(operand)));
         return t.replace(placeholder, operand);
+    }
+
+    /** Returns {@code s} without the parentheses around all of it, if it has them. */
+    static String unparenthesize(String s) {
+        if (!s.startsWith("(") || !s.endsWith(")")) {
+            return s;
+        }
+        int depth = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                depth--;
+                if (depth == 0 && i != s.length() - 1) {
+                    return s;
+                }
+            }
+        }
+        return s.substring(1, s.length() - 1);
     }
 
     /** Returns true for text that needs no parentheses as an operand. */
@@ -203,13 +234,13 @@ final class CodeEmitter {
             if (sb.length() > 0) {
                 sb.append(", ");
             }
-            sb.append(e.callee().isFloat() ? "(float) " + wrap(text(a)) : text(a));
+            sb.append(e.callee().isFloat() ? "(float) " + wrap(text(a)) : unparenthesize(text(a)));
         }
         return sb.toString();
     }
 
     private static String wrap(String s) {
-        return s.matches("[A-Za-z_$][A-Za-z0-9_$]*") ? s : "(" + s + ")";
+        return isAtomic(s) ? s : "(" + s + ")";
     }
 
     /** Returns a Java literal for {@code v} that reads back exactly. */

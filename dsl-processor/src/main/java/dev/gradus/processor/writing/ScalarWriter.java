@@ -100,7 +100,7 @@ public final class ScalarWriter {
     }
 
     private static String cast(ScalarMethod m, String expr) {
-        return m.isFloat() ? "(float) " + (expr.matches("[A-Za-z_$][A-Za-z0-9_$]*") ? expr : "(" + expr + ")") : expr;
+        return m.isFloat() ? "(float) " + (CodeEmitter.isAtomic(expr) ? expr : "(" + expr + ")") : expr;
     }
 
     private static MethodSpec recordMethod(ScalarMethod m, ClassName record, TypeName scalar, String link) {
@@ -118,7 +118,7 @@ public final class ScalarWriter {
         emitter.emit(roots);
         List<String> args = new ArrayList<>();
         for (Expr r : roots) {
-            args.add(cast(m, emitter.text(r)));
+            args.add(cast(m, emitter.statementText(r)));
         }
         return MethodSpec.methodBuilder(m.name())
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
@@ -142,14 +142,14 @@ public final class ScalarWriter {
         body.add(checkLength(gradient, m.wrt().size()));
         body.add(emitter.code());
         for (int i = 0; i < m.gradient().size(); i++) {
-            body.addStatement("$N[$L] = $L", gradient, i, cast(m, emitter.text(m.gradient().get(i))));
+            body.addStatement("$N[$L] = $L", gradient, i, cast(m, emitter.statementText(m.gradient().get(i))));
         }
-        body.addStatement("return $L", cast(m, emitter.text(m.value())));
+        body.addStatement("return $L", cast(m, emitter.statementText(m.value())));
         return MethodSpec.methodBuilder(m.name())
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("Computes {@link $L}, writes its partial derivatives into {@code $L} (in the order $L) and "
                         + "allocates nothing.\n\n@return the value\n@throws IllegalArgumentException if {@code $L} "
-                        + "does not have $L elements\n", link, gradient, wrtList(m), gradient, m.wrt().size())
+                        + "does not have $L\n", link, gradient, wrtList(m), gradient, elements(m.wrt().size()))
                 .addParameters(parameters(m, scalar))
                 .addParameter(ArrayTypeName.of(scalar), gradient)
                 .returns(scalar)
@@ -176,18 +176,18 @@ public final class ScalarWriter {
         body.add(checkLength(hessian, n * n));
         body.add(emitter.code());
         for (int i = 0; i < n; i++) {
-            body.addStatement("$N[$L] = $L", gradient, i, cast(m, emitter.text(m.gradient().get(i))));
+            body.addStatement("$N[$L] = $L", gradient, i, cast(m, emitter.statementText(m.gradient().get(i))));
         }
         for (int a = 0; a < n; a++) {
             for (int b = a; b < n; b++) {
-                String v = cast(m, emitter.text(m.hessian().get(a).get(b)));
+                String v = cast(m, emitter.statementText(m.hessian().get(a).get(b)));
                 body.addStatement("$N[$L] = $L", hessian, a * n + b, v);
                 if (a != b) {
                     body.addStatement("$N[$L] = $N[$L]", hessian, b * n + a, hessian, a * n + b);
                 }
             }
         }
-        body.addStatement("return $L", cast(m, emitter.text(m.value())));
+        body.addStatement("return $L", cast(m, emitter.statementText(m.value())));
         return MethodSpec.methodBuilder(Names.hessianMethod(m.name()))
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("Computes {@link $L}, writes its gradient into {@code $L} and its Hessian, row-major, into "
@@ -206,9 +206,13 @@ public final class ScalarWriter {
         return CodeBlock.builder()
                 .beginControlFlow("if ($N.length != $L)", array, n)
                 .addStatement("throw new $T($S + $N.length)", IllegalArgumentException.class,
-                        array + " must have " + n + " elements, got ", array)
+                        array + " must have " + elements(n) + ", got ", array)
                 .endControlFlow()
                 .build();
+    }
+
+    private static String elements(int n) {
+        return n + (n == 1 ? " element" : " elements");
     }
 
     private static String wrtList(ScalarMethod m) {

@@ -1,0 +1,30 @@
+package dev.gradus.solver;
+
+/**
+ * The options every solver takes, and the gradient pre-processing they define (see the
+ * package documentation for the order and why).
+ */
+record GradientOptions(double learnRate, double l1, double l2, double clip, int batchSize) {
+
+    /** Returns the pre-processed gradient of one element: divided, regularized, clipped. */
+    double apply(double gradient, double weight) {
+        double g = gradient / batchSize;
+        if (l2 != 0) {
+            g += l2 * weight;
+        }
+        if (l1 != 0) {
+            g += l1 * Math.signum(weight);
+        }
+        if (g > clip) {
+            g = clip;
+        } else if (g < -clip) {
+            g = -clip;
+        }
+        return g;
+    }
+
+    /** Returns the options as {@code learnRate=..., l1=...} for {@code toString}. */
+    String describe() {
+        return "learnRate=" + learnRate + ", l1=" + l1 + ", l2=" + l2 + ", clip=" + clip + ", batchSize=" + batchSize;
+    }
+}
