@@ -3,26 +3,35 @@ package dev.gradus;
 import dev.gradus.graph.Graph;
 import dev.gradus.graph.Node;
 import dev.gradus.op.ArgReduce;
+import dev.gradus.op.AvgPool2d;
+import dev.gradus.op.BatchNormState;
+import dev.gradus.op.Bernoulli;
 import dev.gradus.op.BatchedMatMul;
 import dev.gradus.op.BinaryOps;
 import dev.gradus.op.BroadcastTo;
 import dev.gradus.op.Cast;
 import dev.gradus.op.Comparison;
 import dev.gradus.op.Concat;
+import dev.gradus.op.Conv2d;
+import dev.gradus.op.Conv2dParams;
 import dev.gradus.op.EagerBuilder;
+import dev.gradus.op.Elu;
 import dev.gradus.op.Gather;
 import dev.gradus.op.LeakyRelu;
 import dev.gradus.op.LinearAlgebra;
 import dev.gradus.op.LogSoftmax;
 import dev.gradus.op.MatMul;
 import dev.gradus.op.MatVec;
+import dev.gradus.op.MaxPool2d;
 import dev.gradus.op.OneHot;
 import dev.gradus.op.Op;
+import dev.gradus.op.Pool2dParams;
 import dev.gradus.op.Reduction;
 import dev.gradus.op.Reshape;
 import dev.gradus.op.ShapedBuilder;
 import dev.gradus.op.Slice;
 import dev.gradus.op.Softmax;
+import dev.gradus.op.SoftmaxCrossEntropy;
 import dev.gradus.op.Transpose;
 import dev.gradus.op.UnaryOps;
 import dev.gradus.tensor.DType;
@@ -668,6 +677,64 @@ public final class Ops {
         return eager(new LeakyRelu(alpha), x);
     }
 
+    /** Elementwise the error function erf x, odd, in (−1, 1). Builds a node. */
+    public static Node erf(Node x) {
+        return node(UnaryOps.ERF, x);
+    }
+
+    /** Elementwise the error function erf x, odd, in (−1, 1). Computes a new tensor. */
+    public static Tensor erf(Tensor x) {
+        return eager(UnaryOps.ERF, x);
+    }
+
+    /** Elementwise ELU with α = 1: x where x &gt; 0, else eˣ − 1. Builds a node. */
+    public static Node elu(Node x) {
+        return node(UnaryOps.ELU, x);
+    }
+
+    /** Elementwise ELU with α = 1: x where x &gt; 0, else eˣ − 1. Computes a new tensor. */
+    public static Tensor elu(Tensor x) {
+        return eager(UnaryOps.ELU, x);
+    }
+
+    /**
+     * Elementwise ELU: x where x &gt; 0, else {@code alpha·(eˣ − 1)}; its derivative at 0 is
+     * alpha. Builds a node.
+     *
+     * @throws IllegalArgumentException if alpha is not finite
+     */
+    public static Node elu(Node x, double alpha) {
+        return node(new Elu(alpha), x);
+    }
+
+    /** Elementwise ELU with scale {@code alpha}; see {@link #elu(Node, double)}. Computes a new tensor. */
+    public static Tensor elu(Tensor x, double alpha) {
+        return eager(new Elu(alpha), x);
+    }
+
+    /**
+     * Elementwise GELU in its exact form x·Φ(x), Φ the standard normal distribution function
+     * (PyTorch's default {@code approximate='none'}, not the tanh approximation). Builds a node.
+     */
+    public static Node gelu(Node x) {
+        return node(UnaryOps.GELU, x);
+    }
+
+    /** Elementwise exact GELU x·Φ(x); see {@link #gelu(Node)}. Computes a new tensor. */
+    public static Tensor gelu(Tensor x) {
+        return eager(UnaryOps.GELU, x);
+    }
+
+    /** Elementwise Mish, x·tanh(softplus(x)). Builds a node. */
+    public static Node mish(Node x) {
+        return node(UnaryOps.MISH, x);
+    }
+
+    /** Elementwise Mish, x·tanh(softplus(x)). Computes a new tensor. */
+    public static Tensor mish(Tensor x) {
+        return eager(UnaryOps.MISH, x);
+    }
+
     /** Converts to {@code dtype}; gradients flow only between float dtypes. Builds a node. */
     public static Node cast(Node x, DType dtype) {
         return x.dtype() == dtype ? x : node(new Cast(x.dtype(), dtype), x);
@@ -1227,5 +1294,402 @@ public final class Ops {
     /** One-hot encodes INT32 indices. Computes a new tensor. */
     public static Tensor oneHot(Tensor indices, int depth, DType dtype) {
         return eager(new OneHot(depth, dtype), indices);
+    }
+
+    // ---------------------------------------------------------------- neural networks
+
+    /**
+     * 2-D convolution (cross-correlation) of an NCHW input x (N, C, H, W) with a kernel
+     * w (O, C, kh, kw), stride 1, no padding, no dilation: the result is (N, O, H − kh + 1,
+     * W − kw + 1). Builds a node.
+     *
+     * @throws IllegalArgumentException if the ranks, channels or dtypes do not fit
+     */
+    public static Node conv2d(Node x, Node w) {
+        return node(new Conv2d(Conv2dParams.DEFAULT), x, w);
+    }
+
+    /** 2-D convolution with stride 1, no padding; see {@link #conv2d(Node, Node)}. Computes a new tensor. */
+    public static Tensor conv2d(Tensor x, Tensor w) {
+        return eager(new Conv2d(Conv2dParams.DEFAULT), x, w);
+    }
+
+    /**
+     * 2-D convolution of x (N, C, H, W) with w (O, C, kh, kw), the same stride, zero padding
+     * (on both sides) and dilation on both spatial axes; the result is (N, O, H', W') with
+     * H' = ⌊(H + 2·padding − dilation·(kh − 1) − 1) / stride⌋ + 1, and likewise W'.
+     * Implemented as im2col and a matrix product. Builds a node.
+     *
+     * @throws IllegalArgumentException if stride or dilation is below 1, padding is negative,
+     *     or the shapes do not fit
+     */
+    public static Node conv2d(Node x, Node w, int stride, int padding, int dilation) {
+        return node(new Conv2d(new Conv2dParams(stride, stride, padding, padding, dilation, dilation)), x, w);
+    }
+
+    /** 2-D convolution with one stride, padding and dilation; see {@link #conv2d(Node, Node, int, int, int)}. Computes a new tensor. */
+    public static Tensor conv2d(Tensor x, Tensor w, int stride, int padding, int dilation) {
+        return eager(new Conv2d(new Conv2dParams(stride, stride, padding, padding, dilation, dilation)), x, w);
+    }
+
+    /**
+     * 2-D convolution with (height, width) pairs for the stride, padding and dilation; see
+     * {@link #conv2d(Node, Node, int, int, int)}. Builds a node.
+     *
+     * @throws IllegalArgumentException if a pair does not have two elements or a value is out of range
+     */
+    public static Node conv2d(Node x, Node w, int[] stride, int[] padding, int[] dilation) {
+        return node(new Conv2d(conv2dParams(stride, padding, dilation)), x, w);
+    }
+
+    /** 2-D convolution with (height, width) pairs; see {@link #conv2d(Node, Node, int[], int[], int[])}. Computes a new tensor. */
+    public static Tensor conv2d(Tensor x, Tensor w, int[] stride, int[] padding, int[] dilation) {
+        return eager(new Conv2d(conv2dParams(stride, padding, dilation)), x, w);
+    }
+
+    private static Conv2dParams conv2dParams(int[] stride, int[] padding, int[] dilation) {
+        pair("conv2d", "stride", stride);
+        pair("conv2d", "padding", padding);
+        pair("conv2d", "dilation", dilation);
+        return new Conv2dParams(stride[0], stride[1], padding[0], padding[1], dilation[0], dilation[1]);
+    }
+
+    private static void pair(String op, String what, int[] values) {
+        if (values.length != 2) {
+            throw new IllegalArgumentException(op + ": " + what + " needs two values (height, width), got "
+                    + Arrays.toString(values));
+        }
+    }
+
+    private static Pool2dParams pool2dParams(String op, int[] kernel, int[] stride, int[] padding) {
+        pair(op, "kernel", kernel);
+        pair(op, "stride", stride);
+        pair(op, "padding", padding);
+        return new Pool2dParams(kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[1]);
+    }
+
+    /**
+     * 2-D max pooling of an NCHW input over square windows: output (N, C, H', W') with
+     * H' = ⌊(H + 2·padding − kernel) / stride⌋ + 1. Padding never wins (it counts as −∞);
+     * the gradient goes to each window's maximum, the first in row-major order on ties.
+     * Builds a node.
+     *
+     * @throws IllegalArgumentException if kernel or stride is below 1, padding is outside
+     *     [0, kernel / 2], or the input is not rank 4
+     */
+    public static Node maxPool2d(Node x, int kernel, int stride, int padding) {
+        return node(new MaxPool2d(new Pool2dParams(kernel, kernel, stride, stride, padding, padding)), x);
+    }
+
+    /** 2-D max pooling over square windows; see {@link #maxPool2d(Node, int, int, int)}. Computes a new tensor. */
+    public static Tensor maxPool2d(Tensor x, int kernel, int stride, int padding) {
+        return eager(new MaxPool2d(new Pool2dParams(kernel, kernel, stride, stride, padding, padding)), x);
+    }
+
+    /** 2-D max pooling with (height, width) pairs; see {@link #maxPool2d(Node, int, int, int)}. Builds a node. */
+    public static Node maxPool2d(Node x, int[] kernel, int[] stride, int[] padding) {
+        return node(new MaxPool2d(pool2dParams("maxPool2d", kernel, stride, padding)), x);
+    }
+
+    /** 2-D max pooling with (height, width) pairs. Computes a new tensor. */
+    public static Tensor maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding) {
+        return eager(new MaxPool2d(pool2dParams("maxPool2d", kernel, stride, padding)), x);
+    }
+
+    /**
+     * 2-D average pooling of an NCHW input over square windows, output sizes as
+     * {@link #maxPool2d(Node, int, int, int)}. Padding counts as zeros in the average (the
+     * divisor is always kernel², PyTorch's default {@code count_include_pad=True}). Builds a node.
+     *
+     * @throws IllegalArgumentException as {@link #maxPool2d(Node, int, int, int)}
+     */
+    public static Node avgPool2d(Node x, int kernel, int stride, int padding) {
+        return node(new AvgPool2d(new Pool2dParams(kernel, kernel, stride, stride, padding, padding), true), x);
+    }
+
+    /** 2-D average pooling, padding counted in the divisor; see {@link #avgPool2d(Node, int, int, int)}. Computes a new tensor. */
+    public static Tensor avgPool2d(Tensor x, int kernel, int stride, int padding) {
+        return eager(new AvgPool2d(new Pool2dParams(kernel, kernel, stride, stride, padding, padding), true), x);
+    }
+
+    /**
+     * 2-D average pooling with (height, width) pairs. With {@code countIncludePad} the divisor
+     * is kh·kw; without it, the number of window positions that lie inside the input.
+     * Builds a node.
+     */
+    public static Node avgPool2d(Node x, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
+        return node(new AvgPool2d(pool2dParams("avgPool2d", kernel, stride, padding), countIncludePad), x);
+    }
+
+    /** 2-D average pooling with (height, width) pairs; see {@link #avgPool2d(Node, int[], int[], int[], boolean)}. Computes a new tensor. */
+    public static Tensor avgPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
+        return eager(new AvgPool2d(pool2dParams("avgPool2d", kernel, stride, padding), countIncludePad), x);
+    }
+
+    /**
+     * Global average pooling: the mean over H and W of an NCHW input, giving (N, C) (the
+     * spatial axes are dropped). A mean over axes 2 and 3. Builds a node.
+     *
+     * @throws IllegalArgumentException if x is not rank 4
+     */
+    public static Node globalAvgPool2d(Node x) {
+        if (x.shape().rank() != 4) {
+            throw new IllegalArgumentException("globalAvgPool2d(" + describe(x) + "): needs an NCHW input of rank 4");
+        }
+        return mean(x, 2, 3);
+    }
+
+    /** Global average pooling to (N, C); see {@link #globalAvgPool2d(Node)}. Computes a new tensor. */
+    public static Tensor globalAvgPool2d(Tensor x) {
+        if (x.rank() != 4) {
+            throw new IllegalArgumentException("globalAvgPool2d(" + describe(x) + "): needs an NCHW input of rank 4");
+        }
+        return mean(x, 2, 3);
+    }
+
+    /**
+     * Dropout. In evaluation mode ({@code training} false) it returns x itself. In training
+     * mode it returns {@code x ⊙ mask / (1 − p)}, where the mask is a node of its own (a
+     * {@link Bernoulli} source with keep probability 1 − p, seeded with {@code seed}) that
+     * draws a fresh mask each time a machine runs the graph; the forward value and the
+     * gradient of one run share that run's mask, and the gradient with respect to x is
+     * {@code mask / (1 − p)} times the incoming gradient. Every call makes a new mask node,
+     * never merged with another by the graph, so two dropout layers always draw two masks;
+     * give them different seeds, or the masks are equal. Builds nodes.
+     *
+     * @param p the probability of dropping an element, in [0, 1)
+     * @throws IllegalArgumentException if p is outside [0, 1) or x is not float
+     */
+    public static Node dropout(Node x, double p, boolean training, long seed) {
+        return dropout(x.graph().builder(), x, p, training, seed, describe(x));
+    }
+
+    /**
+     * Dropout computed at once; see {@link #dropout(Node, double, boolean, long)}. In training
+     * mode each call draws the first mask of a generator seeded with {@code seed}, so equal
+     * seeds give equal masks: vary the seed from step to step. Computes a new tensor (returns
+     * x itself in evaluation mode).
+     */
+    public static Tensor dropout(Tensor x, double p, boolean training, long seed) {
+        return dropout(EagerBuilder.INSTANCE, x, p, training, seed, describe(x));
+    }
+
+    private static <T> T dropout(ShapedBuilder<T> b, T x, double p, boolean training, long seed, String subject) {
+        if (!(p >= 0 && p < 1)) {
+            throw new IllegalArgumentException("dropout(" + subject + "): the drop probability must be in [0, 1), got " + p);
+        }
+        if (!b.dtypeOf(x).isFloat()) {
+            throw new IllegalArgumentException("dropout(" + subject + "): needs a float32 or float64 input");
+        }
+        if (!training) {
+            return x;
+        }
+        T mask = b.apply(new Bernoulli(b.dtypeOf(x), b.shapeOf(x), 1 - p, seed), List.of());
+        // ∂/∂x (x ⊙ m/(1−p)) = m/(1−p): mul's own rule, reading the same mask node.
+        return b.mul(x, b.mul(mask, b.constant(1 / (1 - p), x)));
+    }
+
+    /**
+     * Batch normalization over every axis but the channel axis 1 (the batch, and the spatial
+     * axes of NCHW inputs): {@code y = (x − μ)/√(σ² + ε)·γ + β} per channel, for x of rank
+     * ≥ 2 and gamma, beta of shape (C), all of one float dtype. In training mode μ and σ² are
+     * the batch's mean and biased variance, and computing the node updates the running
+     * statistics in {@code state} (momentum and the unbiased variance as PyTorch; see
+     * {@link BatchNormState}); in evaluation mode μ and σ² are the running statistics, read
+     * each time the node is computed. Built from mean, sub, square, inverseSqrt, mul and add,
+     * so gradients (to x, gamma and beta) come from their rules. Builds nodes.
+     *
+     * @throws IllegalArgumentException if the shapes, dtypes or channel count do not fit
+     */
+    public static Node batchNorm(Node x, Node gamma, Node beta, BatchNormState state, boolean training) {
+        return batchNorm(x.graph().builder(), x, gamma, beta, state, training,
+                describe(x) + ", " + describe(gamma) + ", " + describe(beta));
+    }
+
+    /**
+     * Batch normalization computed at once; see
+     * {@link #batchNorm(Node, Node, Node, BatchNormState, boolean)}. In training mode each
+     * call updates the running statistics once. Computes a new tensor.
+     */
+    public static Tensor batchNorm(Tensor x, Tensor gamma, Tensor beta, BatchNormState state, boolean training) {
+        return batchNorm(EagerBuilder.INSTANCE, x, gamma, beta, state, training,
+                describe(x) + ", " + describe(gamma) + ", " + describe(beta));
+    }
+
+    private static <T> T batchNorm(ShapedBuilder<T> b, T x, T gamma, T beta, BatchNormState state, boolean training,
+            String subject) {
+        Shape s = b.shapeOf(x);
+        DType dtype = b.dtypeOf(x);
+        int channels = state.channels();
+        if (s.rank() < 2 || s.dim(1) != channels || !dtype.isFloat() || !b.shapeOf(gamma).equals(Shape.of(channels))
+                || !b.shapeOf(beta).equals(Shape.of(channels)) || b.dtypeOf(gamma) != dtype || b.dtypeOf(beta) != dtype) {
+            throw new IllegalArgumentException("batchNorm(" + subject + "): needs a float x of rank ≥ 2 with " + channels
+                    + " channels on axis 1 (the state's) and gamma, beta of shape (" + channels + ") and x's dtype");
+        }
+        int[] statDims = new int[s.rank()];
+        Arrays.fill(statDims, 1);
+        statDims[1] = channels;
+        Shape statShape = Shape.of(statDims);
+        int[] axes = new int[s.rank() - 1];
+        for (int a = 0, j = 0; a < s.rank(); a++) {
+            if (a != 1) {
+                axes[j++] = a;
+            }
+        }
+        T mean;
+        T variance;
+        if (training) {
+            mean = b.apply(Reduction.mean(axes, true), List.of(x));
+            T biased = b.apply(Reduction.mean(axes, true), List.of(b.square(b.sub(x, mean))));
+            variance = b.apply(state.track(), List.of(biased, mean, x));
+        } else {
+            mean = b.apply(state.runningMean(dtype, s.rank()), List.of());
+            variance = b.apply(state.runningVariance(dtype, s.rank()), List.of());
+        }
+        T inverseStd = b.apply(UnaryOps.INVERSE_SQRT, List.of(b.add(variance, b.constant(state.epsilon(), x))));
+        T normalized = b.mul(b.sub(x, mean), inverseStd);
+        T scale = b.apply(new Reshape(statShape), List.of(gamma));
+        T shift = b.apply(new Reshape(statShape), List.of(beta));
+        return b.add(b.mul(normalized, scale), shift);
+    }
+
+    /**
+     * Softmax cross-entropy from logits (N, K), fused and numerically stable (log-sum-exp
+     * around each row's maximum): the mean over the batch of {@code −Σ_k t_k log softmax(z)_k}.
+     * The targets are either INT32 class indices of shape (N), each in [0, K) (no gradient
+     * flows to them), or float rows of shape (N, K) in the logits' dtype: one-hot rows or any
+     * class probabilities (label smoothing), which also receive a gradient,
+     * {@code −logSoftmax(z)/N}. The gradient to the logits is {@code (softmax(z)·Σ_k t_k − t)/N}.
+     * Builds a node (a scalar).
+     *
+     * @throws IllegalArgumentException if the shapes or dtypes do not fit
+     */
+    public static Node softmaxCrossEntropy(Node logits, Node targets) {
+        return softmaxCrossEntropy(logits.graph().builder(), logits, targets, describe(logits) + ", " + describe(targets));
+    }
+
+    /** Softmax cross-entropy from logits; see {@link #softmaxCrossEntropy(Node, Node)}. Computes a new scalar tensor. */
+    public static Tensor softmaxCrossEntropy(Tensor logits, Tensor targets) {
+        return softmaxCrossEntropy(EagerBuilder.INSTANCE, logits, targets, describe(logits) + ", " + describe(targets));
+    }
+
+    private static <T> T softmaxCrossEntropy(ShapedBuilder<T> b, T logits, T targets, String subject) {
+        Shape z = b.shapeOf(logits);
+        if (z.rank() != 2) {
+            throw new IllegalArgumentException("softmaxCrossEntropy(" + subject + "): logits must be (N, K)");
+        }
+        T t = targets;
+        if (b.dtypeOf(targets) == DType.INT32) {
+            if (!b.shapeOf(targets).equals(Shape.of(z.dim(0)))) {
+                throw new IllegalArgumentException("softmaxCrossEntropy(" + subject + "): int32 class indices must have shape ("
+                        + z.dim(0) + ")");
+            }
+            t = b.apply(new OneHot(z.dim(1), b.dtypeOf(logits)), List.of(targets));
+        }
+        try {
+            return b.apply(SoftmaxCrossEntropy.INSTANCE, List.of(logits, t));
+        } catch (IllegalArgumentException e) {
+            throw error("softmaxCrossEntropy", subject, e);
+        }
+    }
+
+    /**
+     * Binary cross-entropy from probabilities p ∈ (0, 1) and targets t of the same shape and
+     * dtype: the mean over all elements of {@code −(t·log p + (1 − t)·log(1 − p))}. p is not
+     * clamped: p = 0 or 1 gives ±∞ or NaN where the target disagrees; prefer
+     * {@link #binaryCrossEntropyWithLogits(Node, Node)}, which is stable. Built from log, mul,
+     * sub and mean. Builds nodes (a scalar).
+     *
+     * @throws IllegalArgumentException if the shapes or dtypes differ
+     */
+    public static Node binaryCrossEntropy(Node p, Node t) {
+        return binaryCrossEntropy(p.graph().builder(), p, t, describe(p) + ", " + describe(t));
+    }
+
+    /** Binary cross-entropy from probabilities; see {@link #binaryCrossEntropy(Node, Node)}. Computes a new scalar tensor. */
+    public static Tensor binaryCrossEntropy(Tensor p, Tensor t) {
+        return binaryCrossEntropy(EagerBuilder.INSTANCE, p, t, describe(p) + ", " + describe(t));
+    }
+
+    private static <T> T binaryCrossEntropy(ShapedBuilder<T> b, T p, T t, String subject) {
+        sameType(b, p, t, "binaryCrossEntropy", subject);
+        T one = b.constant(1, p);
+        T loss = b.neg(b.add(b.mul(t, b.log(p)), b.mul(b.sub(one, t), b.log(b.sub(one, p)))));
+        return meanOfAll(b, loss);
+    }
+
+    /**
+     * Binary cross-entropy from logits z (p = σ(z)) and targets t of the same shape and dtype,
+     * computed stably as the mean of {@code softplus(z) − t·z} (softplus never overflows), so
+     * large |z| give exact losses and gradients {@code (σ(z) − t)/n}. Builds nodes (a scalar).
+     *
+     * @throws IllegalArgumentException if the shapes or dtypes differ
+     */
+    public static Node binaryCrossEntropyWithLogits(Node z, Node t) {
+        return binaryCrossEntropyWithLogits(z.graph().builder(), z, t, describe(z) + ", " + describe(t));
+    }
+
+    /** Binary cross-entropy from logits; see {@link #binaryCrossEntropyWithLogits(Node, Node)}. Computes a new scalar tensor. */
+    public static Tensor binaryCrossEntropyWithLogits(Tensor z, Tensor t) {
+        return binaryCrossEntropyWithLogits(EagerBuilder.INSTANCE, z, t, describe(z) + ", " + describe(t));
+    }
+
+    private static <T> T binaryCrossEntropyWithLogits(ShapedBuilder<T> b, T z, T t, String subject) {
+        sameType(b, z, t, "binaryCrossEntropyWithLogits", subject);
+        // −(t log σ(z) + (1−t) log(1−σ(z))) = softplus(z) − t·z, since log σ(z) = z − softplus(z) and log(1−σ(z)) = −softplus(z).
+        return meanOfAll(b, b.sub(b.softplus(z), b.mul(t, z)));
+    }
+
+    /**
+     * Mean squared error: the mean over all elements of {@code (prediction − target)²}, for
+     * inputs of the same shape and dtype. Builds nodes (a scalar).
+     *
+     * @throws IllegalArgumentException if the shapes or dtypes differ
+     */
+    public static Node meanSquaredError(Node prediction, Node target) {
+        return meanSquaredError(prediction.graph().builder(), prediction, target, describe(prediction) + ", " + describe(target));
+    }
+
+    /** Mean squared error; see {@link #meanSquaredError(Node, Node)}. Computes a new scalar tensor. */
+    public static Tensor meanSquaredError(Tensor prediction, Tensor target) {
+        return meanSquaredError(EagerBuilder.INSTANCE, prediction, target, describe(prediction) + ", " + describe(target));
+    }
+
+    private static <T> T meanSquaredError(ShapedBuilder<T> b, T prediction, T target, String subject) {
+        sameType(b, prediction, target, "meanSquaredError", subject);
+        return meanOfAll(b, b.square(b.sub(prediction, target)));
+    }
+
+    private static <T> void sameType(ShapedBuilder<T> b, T x, T y, String op, String subject) {
+        if (!b.typeOf(x).equals(b.typeOf(y)) || !b.dtypeOf(x).isFloat()) {
+            throw new IllegalArgumentException(op + "(" + subject + "): needs two float inputs of the same dtype and shape");
+        }
+    }
+
+    private static <T> T meanOfAll(ShapedBuilder<T> b, T x) {
+        return b.apply(Reduction.mean(Shape.normalizeAxes(new int[0], b.shapeOf(x).rank()), false), List.of(x));
+    }
+
+    /**
+     * Embedding lookup: the rows of {@code weight} (V, D) at the INT32 {@code ids} (any shape
+     * I, each in [0, V)), giving I + (D). A gather along axis 0, so the gradient to the weight
+     * adds each output row's gradient into the row it came from (repeated ids accumulate);
+     * the ids get none. Builds a node.
+     *
+     * @throws IllegalArgumentException if weight is not rank 2 or ids are not INT32
+     */
+    public static Node embedding(Node weight, Node ids) {
+        if (weight.shape().rank() != 2) {
+            throw new IllegalArgumentException("embedding(" + describe(weight) + "): the weight must be (V, D)");
+        }
+        return node(new Gather(0), weight, ids);
+    }
+
+    /** Embedding lookup; see {@link #embedding(Node, Node)}. Computes a new tensor. */
+    public static Tensor embedding(Tensor weight, Tensor ids) {
+        if (weight.rank() != 2) {
+            throw new IllegalArgumentException("embedding(" + describe(weight) + "): the weight must be (V, D)");
+        }
+        return eager(new Gather(0), weight, ids);
     }
 }

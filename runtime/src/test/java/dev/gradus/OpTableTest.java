@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.gradus.graph.Grad;
 import dev.gradus.graph.Graph;
 import dev.gradus.graph.Node;
+import dev.gradus.op.BatchNormState;
 import dev.gradus.op.BatchedMatMul;
 import dev.gradus.op.EagerBuilder;
 import dev.gradus.op.Partial;
@@ -580,7 +581,107 @@ class OpTableTest {
                 one("oneHot (2,2) depth 4 float32", "oneHot", In.ints(new int[] {2, 2}, 3, 0, 3, 1), x -> oneHot(x, 4, F32),
                         x -> oneHot(x, 4, F32), x -> x.oneHot(4))));
 
+        // ---- neural-network activations
+        parts.add(Stream.of(
+                unary("erf", Ops::erf, Ops::erf, Ref::erfSeries, Domain.each(r -> -2 + 4 * r.nextDouble()), 2, 3),
+                unary("elu", Ops::elu, Ops::elu, x -> x > 0 ? x : Math.exp(x) - 1, AWAY_FROM_ZERO, 2, 3),
+                one("elu alpha 0.5", "elu", In.f(WIDE, 2, 3), x -> elu(x, 0.5), x -> elu(x, 0.5),
+                        x -> x.map(v -> v > 0 ? v : 0.5 * (Math.exp(v) - 1))),
+                unary("gelu", Ops::gelu, Ops::gelu, x -> 0.5 * x * (1 + Ref.erfSeries(x / Math.sqrt(2))), WIDE, 2, 3),
+                unary("mish", Ops::mish, Ops::mish, x -> x * Math.tanh(Math.log(1 + Math.exp(x))), WIDE, 2, 3)));
+
+        // ---- convolution and pooling
+        parts.add(Stream.of(
+                two("conv2d (2,3,5,5)*(4,3,3,3)", "conv2d", In.f(UNIT, 2, 3, 5, 5), In.f(UNIT, 4, 3, 3, 3), Ops::conv2d,
+                        Ops::conv2d, (x, w) -> Ref.conv2d(x, w, 1, 1, 0, 0, 1, 1)),
+                two("conv2d stride 2 padding 1", "conv2d", In.f(UNIT, 1, 2, 6, 5), In.f(UNIT, 3, 2, 3, 2),
+                        (x, w) -> conv2d(x, w, 2, 1, 1), (x, w) -> conv2d(x, w, 2, 1, 1),
+                        (x, w) -> Ref.conv2d(x, w, 2, 2, 1, 1, 1, 1)),
+                two("conv2d stride 3 padding 1 dilation 2 (uneven)", "conv2d", In.f(UNIT, 2, 1, 7, 7), In.f(UNIT, 2, 1, 2, 2),
+                        (x, w) -> conv2d(x, w, 3, 1, 2), (x, w) -> conv2d(x, w, 3, 1, 2),
+                        (x, w) -> Ref.conv2d(x, w, 3, 3, 1, 1, 2, 2)),
+                two("conv2d pairs stride (2,1) padding (1,0) dilation (2,1)", "conv2d", In.f(UNIT, 2, 2, 7, 6),
+                        In.f(UNIT, 2, 2, 2, 3),
+                        (x, w) -> conv2d(x, w, new int[] {2, 1}, new int[] {1, 0}, new int[] {2, 1}),
+                        (x, w) -> conv2d(x, w, new int[] {2, 1}, new int[] {1, 0}, new int[] {2, 1}),
+                        (x, w) -> Ref.conv2d(x, w, 2, 1, 1, 0, 2, 1)),
+                one("maxPool2d kernel 2 stride 2", "maxPool2d", In.f(DISTINCT, 2, 2, 5, 5), x -> maxPool2d(x, 2, 2, 0),
+                        x -> maxPool2d(x, 2, 2, 0), x -> Ref.pool2d(x, 2, 2, 2, 2, 0, 0, (v, n) -> Arrays.stream(v).max().orElseThrow())),
+                one("maxPool2d kernel 3 stride 2 padding 1", "maxPool2d", In.f(DISTINCT, 1, 2, 5, 6), x -> maxPool2d(x, 3, 2, 1),
+                        x -> maxPool2d(x, 3, 2, 1), x -> Ref.pool2d(x, 3, 3, 2, 2, 1, 1, (v, n) -> Arrays.stream(v).max().orElseThrow())),
+                one("maxPool2d pairs kernel (2,3) stride (1,2) padding (1,1)", "maxPool2d", In.f(DISTINCT, 1, 2, 4, 5),
+                        x -> maxPool2d(x, new int[] {2, 3}, new int[] {1, 2}, new int[] {1, 1}),
+                        x -> maxPool2d(x, new int[] {2, 3}, new int[] {1, 2}, new int[] {1, 1}),
+                        x -> Ref.pool2d(x, 2, 3, 1, 2, 1, 1, (v, n) -> Arrays.stream(v).max().orElseThrow())),
+                one("avgPool2d kernel 2 stride 2", "avgPool2d", In.f(UNIT, 2, 2, 5, 5), x -> avgPool2d(x, 2, 2, 0),
+                        x -> avgPool2d(x, 2, 2, 0), x -> Ref.pool2d(x, 2, 2, 2, 2, 0, 0, (v, n) -> Arrays.stream(v).sum() / n)),
+                one("avgPool2d kernel 3 stride 2 padding 1", "avgPool2d", In.f(UNIT, 1, 2, 5, 6), x -> avgPool2d(x, 3, 2, 1),
+                        x -> avgPool2d(x, 3, 2, 1), x -> Ref.pool2d(x, 3, 3, 2, 2, 1, 1, (v, n) -> Arrays.stream(v).sum() / n)),
+                one("avgPool2d pairs, padding not counted", "avgPool2d", In.f(UNIT, 1, 2, 4, 5),
+                        x -> avgPool2d(x, new int[] {2, 3}, new int[] {1, 2}, new int[] {1, 1}, false),
+                        x -> avgPool2d(x, new int[] {2, 3}, new int[] {1, 2}, new int[] {1, 1}, false),
+                        x -> Ref.pool2d(x, 2, 3, 1, 2, 1, 1, (v, n) -> Arrays.stream(v).sum() / v.length)),
+                one("globalAvgPool2d (2,3,4,5)", "globalAvgPool2d", In.f(UNIT, 2, 3, 4, 5), Ops::globalAvgPool2d,
+                        Ops::globalAvgPool2d, x -> x.reduce(new int[] {2, 3}, false, v -> Arrays.stream(v).sum() / v.length))));
+
+        // ---- dropout, batch normalization, embedding (train-mode dropout has its own tests below)
+        Ref bnMean = new Ref(new int[] {3}, new double[] {0.25, -0.5, 0.125});
+        Ref bnVariance = new Ref(new int[] {3}, new double[] {0.5, 2.0, 1.25});
+        parts.add(Stream.of(
+                one("dropout eval is the identity", "dropout", In.f(UNIT, 2, 3), x -> dropout(x, 0.5, false, 7),
+                        x -> dropout(x, 0.5, false, 7), x -> x),
+                one("dropout train p=0 keeps every element", "dropout", In.f(UNIT, 2, 3), x -> dropout(x, 0.0, true, 7),
+                        x -> dropout(x, 0.0, true, 7), x -> x),
+                row("batchNorm train (4,3)", "batchNorm", List.of(In.f(WIDE, 4, 3), In.f(UNIT, 3), In.f(UNIT, 3)),
+                        l -> batchNorm(l.get(0), l.get(1), l.get(2), BatchNormState.of(3), true),
+                        l -> batchNorm(l.get(0), l.get(1), l.get(2), BatchNormState.of(3), true),
+                        l -> Ref.batchNorm(l.get(0), l.get(1), l.get(2), null, null, 1e-5)),
+                row("batchNorm train NCHW (2,3,2,2)", "batchNorm", List.of(In.f(WIDE, 2, 3, 2, 2), In.f(UNIT, 3), In.f(UNIT, 3)),
+                        l -> batchNorm(l.get(0), l.get(1), l.get(2), BatchNormState.of(3), true),
+                        l -> batchNorm(l.get(0), l.get(1), l.get(2), BatchNormState.of(3), true),
+                        l -> Ref.batchNorm(l.get(0), l.get(1), l.get(2), null, null, 1e-5)),
+                row("batchNorm eval NCHW (2,3,2,2)", "batchNorm", List.of(In.f(WIDE, 2, 3, 2, 2), In.f(UNIT, 3), In.f(UNIT, 3)),
+                        l -> batchNorm(l.get(0), l.get(1), l.get(2), loaded(bnMean, bnVariance), false),
+                        l -> batchNorm(l.get(0), l.get(1), l.get(2), loaded(bnMean, bnVariance), false),
+                        l -> Ref.batchNorm(l.get(0), l.get(1), l.get(2), bnMean.data, bnVariance.data, 1e-5)),
+                two("embedding (5,3) at (2,3) ids", "embedding", In.f(UNIT, 5, 3), In.ints(new int[] {2, 3}, 4, 0, 4, 2, 1, 4),
+                        Ops::embedding, Ops::embedding, (w, i) -> w.take(i, 0))));
+
+        // ---- losses
+        Domain probability = Domain.each(r -> 0.1 + 0.8 * r.nextDouble());
+        Domain target = Domain.each(Random::nextDouble);
+        parts.add(Stream.of(
+                two("softmaxCrossEntropy soft targets (3,4)", "softmaxCrossEntropy", In.f(WIDE, 3, 4), In.f(target, 3, 4),
+                        Ops::softmaxCrossEntropy, Ops::softmaxCrossEntropy, Ref::softmaxCrossEntropy),
+                two("softmaxCrossEntropy class indices (3,4)", "softmaxCrossEntropy", In.f(WIDE, 3, 4),
+                        In.ints(new int[] {3}, 2, 0, 3), Ops::softmaxCrossEntropy, Ops::softmaxCrossEntropy,
+                        (z, i) -> Ref.softmaxCrossEntropy(z, i.oneHot(4))),
+                two("softmaxCrossEntropy large logits", "softmaxCrossEntropy",
+                        In.f(Domain.each(r -> 500 + 50 * r.nextDouble()), 2, 3), In.ints(new int[] {2}, 1, 2),
+                        Ops::softmaxCrossEntropy, Ops::softmaxCrossEntropy, (z, i) -> Ref.softmaxCrossEntropy(z, i.oneHot(3)))
+                        .noFloat32(),
+                two("binaryCrossEntropy (2,3)", "binaryCrossEntropy", In.f(probability, 2, 3), In.f(target, 2, 3),
+                        Ops::binaryCrossEntropy, Ops::binaryCrossEntropy,
+                        (p, t) -> Ref.zip(p, t, (a, b) -> -(b * Math.log(a) + (1 - b) * Math.log(1 - a))).meanAll()),
+                two("binaryCrossEntropyWithLogits (2,3)", "binaryCrossEntropyWithLogits", In.f(WIDE, 2, 3), In.f(target, 2, 3),
+                        Ops::binaryCrossEntropyWithLogits, Ops::binaryCrossEntropyWithLogits,
+                        (z, t) -> Ref.zip(z, t, (a, b) -> -(b * Math.log(sigmoidRef(a)) + (1 - b) * Math.log(1 - sigmoidRef(a))))
+                                .meanAll()),
+                two("binaryCrossEntropyWithLogits large |z|", "binaryCrossEntropyWithLogits",
+                        In.f(Domain.each(r -> (r.nextBoolean() ? 1 : -1) * (40 + 10 * r.nextDouble())), 2, 3), In.f(target, 2, 3),
+                        Ops::binaryCrossEntropyWithLogits, Ops::binaryCrossEntropyWithLogits,
+                        (z, t) -> Ref.zip(z, t, (a, b) -> Math.max(a, 0) - a * b + Math.log1p(Math.exp(-Math.abs(a)))).meanAll()),
+                two("meanSquaredError (2,3)", "meanSquaredError", In.f(UNIT, 2, 3), In.f(UNIT, 2, 3), Ops::meanSquaredError,
+                        Ops::meanSquaredError, (p, t) -> Ref.zip(p, t, (a, b) -> (a - b) * (a - b)).meanAll())));
+
         return parts.stream().flatMap(s -> s);
+    }
+
+    /** A batch-norm state over 3 channels holding the given running statistics. */
+    static BatchNormState loaded(Ref mean, Ref variance) {
+        BatchNormState s = BatchNormState.of(3);
+        s.load(Tensor.of(mean.data.clone(), 3), Tensor.of(variance.data.clone(), 3));
+        return s;
     }
 
     static Row matMulRow(boolean ta, boolean tb, int[] a, int[] b) {
@@ -924,6 +1025,183 @@ class OpTableTest {
         }
     }
 
+    // ================================================================ random and stateful nn ops
+
+    /**
+     * Training-mode dropout: each run draws a fresh mask, about 1 − p of the elements survive,
+     * the survivors are scaled by 1/(1 − p), and the gradient of the same run is exactly
+     * mask/(1 − p), on both machines.
+     */
+    @Test
+    void dropoutSharesOneFreshMaskBetweenForwardAndBackwardInEachRun() {
+        double p = 0.3;
+        double scale = 1 / (1 - p);
+        Tensor x0 = fixed(40, 50);
+        Graph g = new Graph();
+        Node x = g.input("x", x0.copy());
+        Node y = dropout(x, p, true, 42);
+        Node grad = Grad.of(sum(y), x).get(0);
+        double[] previous = null;
+        try (TapeMachine m = TapeMachine.builder(g).keep(y).build()) {
+            for (int run = 0; run < 3; run++) {
+                m.runAll();
+                double[] out = y.value().toDoubleArray();
+                double[] dx = grad.value().toDoubleArray();
+                int kept = 0;
+                for (int k = 0; k < out.length; k++) {
+                    assertTrue(dx[k] == 0 || dx[k] == scale, "gradient is mask/(1-p): " + dx[k]);
+                    assertEquals(x0.getFlat(k) * dx[k], out[k], 0.0, "forward and backward read the same mask");
+                    kept += dx[k] != 0 ? 1 : 0;
+                }
+                // 2000 Bernoulli(0.7) draws: standard deviation of the kept fraction ≈ 0.010.
+                assertEquals(1 - p, kept / 2000.0, 0.05, "fraction kept in run " + run);
+                assertFalse(Arrays.equals(dx, previous), "run " + run + " draws a new mask");
+                previous = dx;
+            }
+        }
+
+        Graph g2 = new Graph();
+        Node x2 = g2.input("x", x0.copy());
+        Node y2 = dropout(x2, p, true, 42);
+        try (LispMachine m = LispMachine.builder(g2).cost(sum(y2)).wrt(x2).build()) {
+            m.runAll();
+            double[] out = y2.value().toDoubleArray();
+            double[] dx = x2.gradient().toDoubleArray();
+            for (int k = 0; k < out.length; k++) {
+                assertTrue(dx[k] == 0 || dx[k] == scale, "LispMachine gradient is mask/(1-p)");
+                assertEquals(x0.getFlat(k) * dx[k], out[k], 0.0, "LispMachine: forward and backward share the mask");
+            }
+        }
+    }
+
+    /** Seeds make masks reproducible; separate dropout calls are never merged; eval mode returns its input. */
+    @Test
+    void dropoutIsSeededNeverMergedAndTheIdentityInEvaluation() {
+        Tensor ones = Tensor.ones(F64, dev.gradus.tensor.Shape.of(8, 8));
+        assertArrayEquals(dropout(ones, 0.5, true, 9).toDoubleArray(), dropout(ones, 0.5, true, 9).toDoubleArray(), 0.0,
+                "eager calls with one seed draw one mask");
+        assertFalse(Arrays.equals(dropout(ones, 0.5, true, 9).toDoubleArray(), dropout(ones, 0.5, true, 10).toDoubleArray()),
+                "another seed, another mask");
+        Graph g = new Graph();
+        Node x = g.input("x", ones);
+        Node a = dropout(x, 0.5, true, 9);
+        Node b = dropout(x, 0.5, true, 9);
+        assertTrue(a != b, "two dropout layers are two nodes, even with equal parameters");
+        assertTrue(dropout(x, 0.5, false, 9) == x, "evaluation mode is the identity");
+        assertThrows(IllegalArgumentException.class, () -> dropout(x, 1.0, true, 9));
+        assertThrows(IllegalArgumentException.class, () -> dropout(x, -0.1, true, 9));
+        try (TapeMachine m = TapeMachine.builder(g).keep(a, b).build()) {
+            m.runAll();
+            assertArrayEquals(a.value().toDoubleArray(), b.value().toDoubleArray(), 0.0,
+                    "equal seeds give equal masks (documented)");
+        }
+    }
+
+    /**
+     * Training-mode batch norm updates the running statistics once per computation, with
+     * momentum and the unbiased variance (PyTorch); an evaluation graph built earlier reads
+     * the current statistics each run.
+     */
+    @Test
+    void batchNormUpdatesRunningStatisticsOncePerRun() {
+        Tensor x0 = fixed(5, 3, 2);
+        Ref xr = Ref.of(x0);
+        double[] mu = Ref.channelMean(xr);
+        double[] unbiased = Ref.unbiasedChannelVariance(xr);
+        BatchNormState state = new BatchNormState(3, 0.25, 1e-5);
+        Tensor gamma = Tensor.of(new double[] {1.5, -0.5, 2}, 3);
+        Tensor beta = Tensor.of(new double[] {0.1, 0.2, -0.3}, 3);
+
+        Graph ge = new Graph();
+        Node xe = ge.input("x", x0.copy());
+        Node ye = batchNorm(xe, ge.constant(gamma), ge.constant(beta), state, false);
+
+        Graph g = new Graph();
+        Node x = g.input("x", x0.copy());
+        Node y = batchNorm(x, g.constant(gamma), g.constant(beta), state, true);
+        Node grad = Grad.of(sum(square(y)), x).get(0);
+        try (TapeMachine m = TapeMachine.builder(g).keep(y, grad).build();
+                TapeMachine eval = TapeMachine.builder(ge).keep(ye).build()) {
+            m.runAll();
+            m.runAll();
+            assertEquals(2, state.updates(), "one update per run, the backward pass included");
+            double[] mean = state.mean().toDoubleArray();
+            double[] variance = state.variance().toDoubleArray();
+            for (int c = 0; c < 3; c++) {
+                double m1 = 0.25 * mu[c];
+                double v1 = 0.75 * 1 + 0.25 * unbiased[c];
+                assertEquals(0.75 * m1 + 0.25 * mu[c], mean[c], 1e-15, "running mean, channel " + c);
+                assertEquals(0.75 * v1 + 0.25 * unbiased[c], variance[c], 1e-15, "running variance, channel " + c);
+            }
+            eval.runAll();
+            assertClose(Ref.batchNorm(xr, Ref.of(gamma), Ref.of(beta), mean, variance, 1e-5), ye.value(), 1e-12, 1e-12,
+                    "evaluation reads the current running statistics");
+        }
+        batchNorm(x0, gamma, beta, state, true);
+        assertEquals(3, state.updates(), "an eager training call updates once");
+        batchNorm(x0, gamma, beta, state, false);
+        assertEquals(3, state.updates(), "evaluation never updates");
+    }
+
+    /** Parameterized nn ops hash-cons by their parameters, and print them. */
+    @Test
+    void nnOpsCompareAndPrintByParameters() {
+        Graph g = new Graph();
+        Node x = g.input("x", fixed(1, 2, 6, 6));
+        Node w = g.input("w", fixed(3, 2, 3, 3));
+        assertTrue(conv2d(x, w, 2, 1, 1) == conv2d(x, w, new int[] {2, 2}, new int[] {1, 1}, new int[] {1, 1}));
+        assertFalse(conv2d(x, w, 2, 1, 1) == conv2d(x, w, 1, 1, 1));
+        assertTrue(maxPool2d(x, 2, 2, 0) == maxPool2d(x, new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0}));
+        assertFalse(avgPool2d(x, 3, 1, 1) == avgPool2d(x, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, false));
+        assertTrue(elu(x, 1.0) == elu(x));
+        assertEquals("conv2d[stride=[2, 1], padding=[1, 0], dilation=[1, 2]]",
+                conv2d(x, w, new int[] {2, 1}, new int[] {1, 0}, new int[] {1, 2}).op().toString());
+        assertEquals("avgPool2d[kernel=[3, 3], stride=[1, 1], padding=[1, 1], countIncludePad=false]",
+                avgPool2d(x, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, false).op().toString());
+        assertThrows(IllegalArgumentException.class, () -> conv2d(x, g.input("w2", fixed(3, 4, 3, 3))), "channels differ");
+        assertThrows(IllegalArgumentException.class, () -> conv2d(x, w, 0, 0, 1), "stride 0");
+        assertThrows(IllegalArgumentException.class, () -> maxPool2d(x, 2, 2, 2), "padding over half the kernel");
+        assertThrows(IllegalArgumentException.class, () -> conv2d(x, g.input("w3", fixed(1, 2, 9, 9))), "kernel too large");
+    }
+
+    /**
+     * A training step of a small convnet (conv2d, maxPool2d, avgPool2d, dropout, batchNorm,
+     * gelu, softmaxCrossEntropy, with its gradients) allocates nothing once warm, in both dtypes.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = DType.class, names = {"FLOAT64", "FLOAT32"})
+    void aConvnetTrainingStepAllocatesNothingOnceWarm(DType dtype) {
+        Graph g = new Graph();
+        Node x = g.input("x", fixed(4, 1, 8, 8).cast(dtype));
+        Node w = g.input("w", fixed(3, 1, 3, 3).cast(dtype));
+        Node gamma = g.input("gamma", Tensor.ones(dtype, dev.gradus.tensor.Shape.of(3)));
+        Node beta = g.input("beta", Tensor.zeros(dtype, 3));
+        Node v = g.input("v", fixed(12, 5).cast(dtype));
+        Node labels = g.input("labels", Tensor.ofInts(new int[] {0, 3, 4, 1}, 4));
+        Node h = batchNorm(conv2d(x, w, 1, 1, 1), gamma, beta, BatchNormState.of(3), true);
+        h = dropout(gelu(maxPool2d(h, 2, 2, 0)), 0.25, true, 3);
+        h = reshape(avgPool2d(h, 2, 2, 0), 4, 12);
+        Node cost = softmaxCrossEntropy(matMul(h, v), labels);
+        Grad.of(cost, x, w, gamma, beta, v);
+        try (TapeMachine m = TapeMachine.of(g)) {
+            // Warm up until the JIT has compiled the kernels (interpreted code allocates where compiled code does not).
+            for (int i = 0; i < 500; i++) {
+                m.runAll();
+            }
+            com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+                    .getThreadMXBean();
+            long tid = Thread.currentThread().getId();
+            int runs = 500;
+            long before = bean.getThreadAllocatedBytes(tid);
+            for (int i = 0; i < runs; i++) {
+                m.runAll();
+            }
+            long perRun = (bean.getThreadAllocatedBytes(tid) - before) / runs;
+            assertTrue(perRun < 16, "a training step allocated " + perRun + " bytes on average");
+            assertTrue(Double.isFinite(cost.scalarValue()));
+        }
+    }
+
     // ================================================================ second order
 
     /** A scalar function of one input, for Hessian-vector products. */
@@ -958,7 +1236,33 @@ class OpTableTest {
                         x -> sum(square(matMul(x, x, false, true)))),
                 new SecondOrder("prod(x)", new int[] {2, 2}, AWAY_FROM_ZERO, x -> prod(x)),
                 new SecondOrder("sum(softplus(x)·relu(x))", new int[] {2, 3}, AWAY_FROM_ZERO,
-                        x -> sum(mul(softplus(x), relu(x)))));
+                        x -> sum(mul(softplus(x), relu(x)))),
+                // x is both the image (1,1,3,3) and the kernel: the rules of conv2dInputGrad and
+                // conv2dKernelGrad are both differentiated.
+                new SecondOrder("sum(conv2d(x, x, padding 1)²)", new int[] {1, 1, 3, 3}, UNIT,
+                        x -> sum(square(conv2d(x, x, 1, 1, 1)))),
+                new SecondOrder("sum(conv2d(x, W, stride 2, padding 1)³)", new int[] {1, 2, 5, 5}, UNIT,
+                        x -> sum(cube(conv2d(x, x.graph().constant(fixed(2, 2, 2, 2)), 2, 1, 1)))),
+                new SecondOrder("sum(conv2d(X, x, dilation 2)³)", new int[] {2, 2, 2, 2}, UNIT,
+                        x -> sum(cube(conv2d(x.graph().constant(fixed(1, 2, 5, 5)), x, 1, 1, 2)))),
+                new SecondOrder("sum(maxPool2d(x)³)", new int[] {1, 2, 4, 4}, DISTINCT, x -> sum(cube(maxPool2d(x, 2, 2, 0)))),
+                new SecondOrder("sum(avgPool2d(x)³), padding not counted", new int[] {1, 1, 4, 5}, UNIT,
+                        x -> sum(cube(avgPool2d(x, new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1}, false)))),
+                new SecondOrder("softmaxCrossEntropy(x, softmax(xᵀ·w))", new int[] {3, 3}, WIDE,
+                        x -> softmaxCrossEntropy(x, softmax(mul(transpose(x), x.graph().constant(fixed(3, 3))), 1))),
+                new SecondOrder("sum(gelu(x)·mish(x) + elu(x, 0.5)·x + erf(x))", new int[] {2, 3}, AWAY_FROM_ZERO,
+                        x -> sum(add(add(mul(gelu(x), mish(x)), mul(elu(x, 0.5), x)), erf(x)))),
+                new SecondOrder("sum(batchNorm(x)²·w) in training", new int[] {4, 3}, WIDE,
+                        x -> sum(mul(square(batchNorm(x, x.graph().constant(fixed(3)), x.graph().constant(fixed(3)),
+                                BatchNormState.of(3), true)), x.graph().constant(fixed(4, 3))))),
+                new SecondOrder("binaryCrossEntropyWithLogits + meanSquaredError", new int[] {2, 3}, WIDE,
+                        x -> add(binaryCrossEntropyWithLogits(x, sigmoid(mul(x, x))), meanSquaredError(tanh(x), x))));
+    }
+
+    /** A fixed float64 tensor of the given shape with varied entries in [−1, 1]. */
+    static Tensor fixed(int... dims) {
+        Random r = new Random(Arrays.hashCode(dims));
+        return Tensor.of(UNIT.fill(r, Ref.size(dims)), dims);
     }
 
     /**

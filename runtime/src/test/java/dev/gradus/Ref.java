@@ -431,4 +431,164 @@ final class Ref {
         }
         return out;
     }
+
+    // ------------------------------------------------------------ neural networks
+
+    /** Direct 2-D convolution: y[n,o,oh,ow] = Σ_{c,i,j} w[o,c,i,j]·x[n,c,oh·s−p+i·d, ow·s−p+j·d], zero outside. */
+    static Ref conv2d(Ref x, Ref w, int sh, int sw, int ph, int pw, int dh, int dw) {
+        int n = x.shape[0];
+        int c = x.shape[1];
+        int h = x.shape[2];
+        int wd = x.shape[3];
+        int o = w.shape[0];
+        int kh = w.shape[2];
+        int kw = w.shape[3];
+        int oh = (h + 2 * ph - dh * (kh - 1) - 1) / sh + 1;
+        int ow = (wd + 2 * pw - dw * (kw - 1) - 1) / sw + 1;
+        Ref out = new Ref(new int[] {n, o, oh, ow}, new double[n * o * oh * ow]);
+        for (int b = 0; b < n; b++) {
+            for (int f = 0; f < o; f++) {
+                for (int y = 0; y < oh; y++) {
+                    for (int z = 0; z < ow; z++) {
+                        double s = 0;
+                        for (int ch = 0; ch < c; ch++) {
+                            for (int i = 0; i < kh; i++) {
+                                for (int j = 0; j < kw; j++) {
+                                    int iy = y * sh - ph + i * dh;
+                                    int ix = z * sw - pw + j * dw;
+                                    if (iy >= 0 && iy < h && ix >= 0 && ix < wd) {
+                                        s += w.get(f, ch, i, j) * x.get(b, ch, iy, ix);
+                                    }
+                                }
+                            }
+                        }
+                        out.data[out.flat(new int[] {b, f, y, z})] = s;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Pooling over windows of the real (unpadded) elements: {@code f} gets the window's elements and its padded size. */
+    static Ref pool2d(Ref x, int kh, int kw, int sh, int sw, int ph, int pw, java.util.function.BiFunction<double[], Integer, Double> f) {
+        int n = x.shape[0];
+        int c = x.shape[1];
+        int h = x.shape[2];
+        int wd = x.shape[3];
+        int oh = (h + 2 * ph - kh) / sh + 1;
+        int ow = (wd + 2 * pw - kw) / sw + 1;
+        Ref out = new Ref(new int[] {n, c, oh, ow}, new double[n * c * oh * ow]);
+        for (int k = 0; k < out.data.length; k++) {
+            int[] idx = out.coords(k);
+            List<Double> window = new ArrayList<>();
+            for (int i = 0; i < kh; i++) {
+                for (int j = 0; j < kw; j++) {
+                    int iy = idx[2] * sh - ph + i;
+                    int ix = idx[3] * sw - pw + j;
+                    if (iy >= 0 && iy < h && ix >= 0 && ix < wd) {
+                        window.add(x.get(idx[0], idx[1], iy, ix));
+                    }
+                }
+            }
+            out.data[k] = f.apply(window.stream().mapToDouble(Double::doubleValue).toArray(), kh * kw);
+        }
+        return out;
+    }
+
+    /** Batch normalization over every axis but 1 with the given per-channel mean and variance (null: the batch's, biased). */
+    static Ref batchNorm(Ref x, Ref gamma, Ref beta, double[] mean, double[] variance, double eps) {
+        int channels = x.shape[1];
+        double[] mu = new double[channels];
+        double[] var = new double[channels];
+        int[] count = new int[channels];
+        for (int k = 0; k < x.data.length; k++) {
+            int ch = x.coords(k)[1];
+            mu[ch] += x.data[k];
+            count[ch]++;
+        }
+        for (int ch = 0; ch < channels; ch++) {
+            mu[ch] /= count[ch];
+        }
+        for (int k = 0; k < x.data.length; k++) {
+            int ch = x.coords(k)[1];
+            var[ch] += (x.data[k] - mu[ch]) * (x.data[k] - mu[ch]) / count[ch];
+        }
+        double[] m = mean == null ? mu : mean;
+        double[] v = variance == null ? var : variance;
+        double[] out = new double[x.data.length];
+        for (int k = 0; k < out.length; k++) {
+            int ch = x.coords(k)[1];
+            out[k] = (x.data[k] - m[ch]) / Math.sqrt(v[ch] + eps) * gamma.data[ch] + beta.data[ch];
+        }
+        return new Ref(x.shape, out);
+    }
+
+    /** The per-channel biased variance of x over every axis but 1, times n/(n−1): PyTorch's running-variance input. */
+    static double[] unbiasedChannelVariance(Ref x) {
+        int channels = x.shape[1];
+        double[] mu = channelMean(x);
+        double[] var = new double[channels];
+        int n = x.data.length / channels;
+        for (int k = 0; k < x.data.length; k++) {
+            int ch = x.coords(k)[1];
+            var[ch] += (x.data[k] - mu[ch]) * (x.data[k] - mu[ch]) / (n - 1);
+        }
+        return var;
+    }
+
+    static double[] channelMean(Ref x) {
+        int channels = x.shape[1];
+        double[] mu = new double[channels];
+        int n = x.data.length / channels;
+        for (int k = 0; k < x.data.length; k++) {
+            mu[x.coords(k)[1]] += x.data[k] / n;
+        }
+        return mu;
+    }
+
+    /** −(1/N) Σ_n Σ_k t[n,k]·log softmax(z[n])_k, with log softmax written out as z − m − log Σ exp(z − m). */
+    static Ref softmaxCrossEntropy(Ref z, Ref t) {
+        int rows = z.shape[0];
+        int classes = z.shape[1];
+        double total = 0;
+        for (int n = 0; n < rows; n++) {
+            double m = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k < classes; k++) {
+                m = Math.max(m, z.get(n, k));
+            }
+            double s = 0;
+            for (int k = 0; k < classes; k++) {
+                s += Math.exp(z.get(n, k) - m);
+            }
+            for (int k = 0; k < classes; k++) {
+                total -= t.get(n, k) * (z.get(n, k) - m - Math.log(s));
+            }
+        }
+        return new Ref(new int[0], new double[] {total / rows});
+    }
+
+    /** erf by its alternating Maclaurin series Σ (−1)ⁿ x^(2n+1) / (n!(2n+1)) · 2/√π; accurate to ~1e-14 for |x| ≤ 2.2. */
+    static double erfSeries(double x) {
+        double term = x;
+        double sum = x;
+        for (int n = 1; n < 200; n++) {
+            term *= -x * x / n;
+            double add = term / (2 * n + 1);
+            sum += add;
+            if (Math.abs(add) < 1e-18) {
+                break;
+            }
+        }
+        return sum * 2 / Math.sqrt(Math.PI);
+    }
+
+    /** The mean of all elements, as a rank-0 Ref. */
+    Ref meanAll() {
+        double s = 0;
+        for (double v : data) {
+            s += v;
+        }
+        return new Ref(new int[0], new double[] {s / data.length});
+    }
 }

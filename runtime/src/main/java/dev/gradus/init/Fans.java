@@ -26,6 +26,8 @@ public record Fans(int fanIn, int fanOut) {
     /**
      * Checks the fans.
      *
+     * @param fanIn number of inputs per output unit
+     * @param fanOut number of outputs per input unit
      * @throws IllegalArgumentException if a fan is negative
      */
     public Fans {

@@ -36,7 +36,8 @@ public interface Initializer {
     /**
      * Returns {@link #create(DType, Shape, RandomGenerator)} with a fresh
      * {@link SplittableRandom} seeded by {@code seed}: the same seed always gives the same
-     * tensor, on every JVM.
+     * tensor. (Across Java releases, uniform values are stable; Gaussian ones come from
+     * {@link RandomGenerator#nextGaussian()}, whose algorithm the JDK does not pin down.)
      *
      * @param dtype element type
      * @param shape shape of the result

@@ -107,8 +107,14 @@ abstract class BaseSolver implements Solver {
         ensureScratch(n);
         try {
             for (int p = 0; p < n; p++) {
-                this.values[p] = Objects.requireNonNull(values.get(p), "values[" + p + "]");
-                this.gradients[p] = Objects.requireNonNull(gradients.get(p), "gradients[" + p + "]");
+                Tensor value = values.get(p);
+                Tensor gradient = gradients.get(p);
+                if (value == null || gradient == null) {
+                    throw new NullPointerException(name() + ".step: the " + (value == null ? "value" : "gradient")
+                            + " of parameter " + p + " is null");
+                }
+                this.values[p] = value;
+                this.gradients[p] = gradient;
             }
             run(n, null);
         } finally {

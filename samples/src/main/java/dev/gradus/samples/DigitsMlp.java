@@ -38,7 +38,8 @@ import java.util.SplittableRandom;
 public final class DigitsMlp {
     private static final SampleOptions DEFAULTS = new SampleOptions(120, 32, 2e-3, 42, Path.of("target", "digits-mlp"),
             false);
-    private static final int HIDDEN = 64;
+    static int HIDDEN = 64;
+    static double L2 = 1e-3;
 
     private DigitsMlp() {
     }
@@ -97,7 +98,7 @@ public final class DigitsMlp {
         Node predicted = argmax(model(xt, List.of(eval.input("w1", w1), eval.input("b1", b1), eval.input("w2", w2),
                 eval.input("b2", b2))), 1);
 
-        Solver solver = Solvers.adam().learnRate(o.learnRate()).build();
+        Solver solver = Solvers.adam().learnRate(o.learnRate()).l2(L2).build();
         int steps = train.rows() / b;
         double[] lossCurve = new double[o.epochs()];
         double[] accuracyCurve = new double[o.epochs()];
