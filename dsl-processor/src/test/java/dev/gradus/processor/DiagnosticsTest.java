@@ -329,6 +329,35 @@ class DiagnosticsTest {
     }
 
     @Test
+    void tensorHessian() {
+        JavaFileObject src = source("    @Expression(hessian = true)",
+                "    static dev.gradus.tensor.Tensor loss(dev.gradus.tensor.Tensor x) {",
+                "        return dev.gradus.Ops.sum(dev.gradus.Ops.square(x));", "    }");
+        Compilation c = compile(src);
+        assertThat(c).hadErrorContaining("[ExpressionSignature] hessian = true is supported for double and float methods "
+                + "only; remove it from 'loss'").inFile(src).onLineContaining("@Expression(hessian = true)");
+        assertThat(c).hadErrorCount(1);
+    }
+
+    @Test
+    void tensorBody() {
+        JavaFileObject src = source("    @Expression",
+                "    static dev.gradus.tensor.Tensor loss(dev.gradus.tensor.Tensor x) {",
+                "        return dev.gradus.Ops.sum(dev.gradus.Ops.split(x, 0, 2).get(0));", "    }");
+        Compilation c = compile(src);
+        assertThat(c).hadErrorContaining("[TensorExpressionUnsupported]").inFile(src).onLineContaining("Ops.split");
+        JavaFileObject loop = source("    @Expression",
+                "    static dev.gradus.tensor.Tensor loss(dev.gradus.tensor.Tensor x) {",
+                "        for (int i = 0; i < 2; i++) { x = dev.gradus.Ops.square(x); }",
+                "        return dev.gradus.Ops.sum(x);", "    }");
+        Compilation c2 = compile(loop);
+        assertThat(c2).hadErrorContaining("[TensorExpressionUnsupported] this statement is not supported (for_loop)")
+                .inFile(loop).onLineContaining("for (int i");
+        assertNoInternalError(c);
+        assertNoInternalError(c2);
+    }
+
+    @Test
     void methodWithoutBody() {
         JavaFileObject src = source("    @Expression", "    static native double f(double x);");
         Compilation c = compile(src);
