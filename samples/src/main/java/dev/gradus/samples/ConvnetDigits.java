@@ -41,7 +41,7 @@ import java.util.SplittableRandom;
  * as a PNG under {@code target/convnet-digits/}.
  */
 public final class ConvnetDigits {
-    private static final SampleOptions DEFAULTS = new SampleOptions(30, 32, 2e-3, 42,
+    private static final SampleOptions DEFAULTS = new SampleOptions(20, 32, 2e-3, 42,
             Path.of("target", "convnet-digits"), false);
     private static final int SIDE = 8;
     private static final int PIXELS = SIDE * SIDE;
@@ -89,7 +89,7 @@ public final class ConvnetDigits {
                 + "%d epochs, batch %d, Adam %s, He init, seed %d%n", FILTERS1, FILTERS2, DROP, FLAT, CLASSES, o.epochs(),
                 o.batchSize(), o.learnRate(), o.seed());
         long start = System.nanoTime();
-        Result r = train(o, out, 0);
+        Result r = train(o, out);
         double seconds = (System.nanoTime() - start) / 1e9;
         Path checkpoint = o.output().resolve("convnet-digits.ckpt");
         Checkpoint.save(checkpoint, r.weights());
@@ -101,19 +101,10 @@ public final class ConvnetDigits {
         out.println("Wrote the loss/accuracy curve " + plot.toAbsolutePath());
     }
 
-    /**
-     * Trains with the given options, reporting to {@code out}.
-     *
-     * @param trainRows how many training rows to use, the first ones of the split; 0 or less
-     *     for all (tests use fewer to run quickly)
-     * @return the curves and the weights
-     */
-    static Result train(SampleOptions o, PrintStream out, int trainRows) {
+    /** Trains with the given options, reporting to {@code out}; returns the curves and the weights. */
+    static Result train(SampleOptions o, PrintStream out) {
         Datasets.Labelled all = Datasets.digits();
         Datasets.Labelled train = all.select(i -> i % 5 != 4);
-        if (trainRows > 0 && trainRows < train.rows()) {
-            train = train.select(i -> i < trainRows);
-        }
         Datasets.Labelled test = all.select(i -> i % 5 == 4);
         SplittableRandom random = new SplittableRandom(o.seed());
         int b = o.batchSize();

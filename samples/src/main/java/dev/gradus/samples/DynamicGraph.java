@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,13 +40,13 @@ import java.util.SplittableRandom;
  * gradients of a mini-batch are summed, and Adam steps the shared tensors.
  *
  * <p>The sign depends on the structure, not only on the digits: in {@code 4 − (3 − 2)} the
- * 2 counts positively. The expressions are generated with a seeded random generator (2 to
- * {@value #MAX_LEAVES} leaves, digits 0..{@value #MAX_DIGIT}); the test expressions are drawn
+ * 2 counts positively. The expressions are generated with a seeded random generator (2 to 7
+ * leaves, digits 0..4, the three classes equally often); the test expressions are drawn
  * separately from the training ones. Writes a checkpoint and the loss/accuracy curve under
  * {@code target/dynamic-graph/}.
  */
 public final class DynamicGraph {
-    private static final SampleOptions DEFAULTS = new SampleOptions(10, 16, 0.01, 42, Path.of("target", "dynamic-graph"),
+    private static final SampleOptions DEFAULTS = new SampleOptions(8, 16, 0.003, 42, Path.of("target", "dynamic-graph"),
             false);
     /** The largest leaf digit; leaves are 0..MAX_DIGIT. */
     static final int MAX_DIGIT = 4;
@@ -56,7 +57,7 @@ public final class DynamicGraph {
     /** The classes: value negative, zero, positive. */
     static final int CLASSES = 3;
     private static final String[] CLASS_NAMES = {"negative", "zero", "positive"};
-    private static final int TRAIN_EXAMPLES = 2000;
+    private static final int TRAIN_EXAMPLES = 6000;
     private static final int TEST_EXAMPLES = 500;
 
     private DynamicGraph() {
@@ -114,7 +115,7 @@ public final class DynamicGraph {
             m.put("minus/b", Tensor.zeros(DType.FLOAT64, DIM));
             m.put("out/w", Init.glorotUniform(1.0).create(DType.FLOAT64, Shape.of(CLASSES, DIM), random));
             m.put("out/b", Tensor.zeros(DType.FLOAT64, CLASSES));
-            return new Weights(Map.copyOf(m).size() == m.size() ? java.util.Collections.unmodifiableMap(m) : m);
+            return new Weights(Collections.unmodifiableMap(m));
         }
 
         /** The tensors, in a fixed order (the solver's parameter order). */
@@ -158,10 +159,12 @@ public final class DynamicGraph {
      * @param fewestNodes the smallest graph built, in nodes
      * @param mostNodes the largest graph built, in nodes
      * @param graphs graphs built (one per example per pass)
-     * @param weights the weights and the solver state, named for a checkpoint
+     * @param model the trained weights
+     * @param checkpoint the weights and the solver state, named for a checkpoint
      */
     record Result(double[] loss, double[] accuracy, double trainAccuracy, double testAccuracy, int testRight,
-            int testRows, double majority, int fewestNodes, int mostNodes, long graphs, Map<String, Tensor> weights) {
+            int testRows, double majority, int fewestNodes, int mostNodes, long graphs, Weights model,
+            Map<String, Tensor> checkpoint) {
     }
 
     /**
@@ -186,13 +189,18 @@ public final class DynamicGraph {
         Result r = train(o, TRAIN_EXAMPLES, TEST_EXAMPLES, out);
         double seconds = (System.nanoTime() - start) / 1e9;
         Path checkpoint = o.output().resolve("dynamic-graph.ckpt");
-        Checkpoint.save(checkpoint, r.weights());
+        Checkpoint.save(checkpoint, r.checkpoint());
         Path plot = Charts.lossAndAccuracy("Tree network on expressions (LispMachine)", r.loss(), r.accuracy(),
                 o.output().resolve("dynamic-graph.png"));
         out.printf("Built %d graphs of %d to %d nodes in %.1f s%n", r.graphs(), r.fewestNodes(), r.mostNodes(), seconds);
         out.printf("Training accuracy: %.2f%%%n", 100 * r.trainAccuracy());
         out.printf("Test accuracy: %.2f%% (%d of %d; always answering the commonest class: %.2f%%)%n",
                 100 * r.testAccuracy(), r.testRight(), r.testRows(), 100 * r.majority());
+        SplittableRandom fresh = new SplittableRandom(o.seed() + 1);
+        for (int i = 0; i < 4; i++) {
+            Tree t = randomTree(3 + i, fresh);
+            out.printf("  %s = %d: predicted %s%n", t, t.value(), CLASS_NAMES[predict(t, r.model())]);
+        }
         out.println("Wrote the checkpoint " + checkpoint.toAbsolutePath());
         out.println("Wrote the loss/accuracy curve " + plot.toAbsolutePath());
     }
@@ -263,7 +271,7 @@ public final class DynamicGraph {
             saved.put("adam/" + e.getKey(), e.getValue());
         }
         return new Result(lossCurve, accuracyCurve, trainAccuracy, last, (int) Math.round(last * test.size()),
-                test.size(), majority(test), fewest, most, graphs, saved);
+                test.size(), majority(test), fewest, most, graphs, weights, saved);
     }
 
     /**
@@ -288,34 +296,48 @@ public final class DynamicGraph {
 
     /** The vector of {@code tree}: an embedding row for a digit, the composition of its children otherwise. */
     private static Node compose(Tree tree, Map<String, Node> p) {
-        return switch (tree) {
-            case Leaf leaf -> index(p.get("embedding"), 0, leaf.digit());
-            case Apply a -> {
-                String op = a.plus() ? "plus" : "minus";
-                Node children = concat(0, compose(a.left(), p), compose(a.right(), p));
-                yield tanh(add(matVec(p.get(op + "/w"), children), p.get(op + "/b")));
-            }
-        };
+        if (tree instanceof Leaf leaf) {
+            return index(p.get("embedding"), 0, leaf.digit());
+        }
+        Apply a = (Apply) tree;
+        String op = a.plus() ? "plus" : "minus";
+        Node children = concat(0, compose(a.left(), p), compose(a.right(), p));
+        return tanh(add(matVec(p.get(op + "/w"), children), p.get(op + "/b")));
     }
 
     /** The fraction of {@code trees} whose sign the network gets right (forward passes only). */
     static double accuracy(List<Tree> trees, Weights weights) {
         int right = 0;
         for (Tree t : trees) {
-            Example e = build(t, weights);
-            LispMachine.builder(e.graph()).forwardOnly().build().runAll();
-            if (e.predicted() == t.label()) {
+            if (predict(t, weights) == t.label()) {
                 right++;
             }
         }
         return right / (double) trees.size();
     }
 
-    /** Draws {@code count} expressions with 2 to {@value #MAX_LEAVES} leaves (uniformly). */
+    /** The class the network gives {@code tree}: builds its graph and runs it forward only. */
+    static int predict(Tree tree, Weights weights) {
+        Example e = build(tree, weights);
+        LispMachine.builder(e.graph()).forwardOnly().build().runAll();
+        return e.predicted();
+    }
+
+    /**
+     * Draws {@code count} expressions with 2 to {@value #MAX_LEAVES} leaves, as many
+     * of each class as can be (positive values are the commonest draws, so without balancing
+     * always answering "positive" would already be right about 60% of the time).
+     */
     static List<Tree> randomTrees(int count, SplittableRandom random) {
         List<Tree> out = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            out.add(randomTree(random.nextInt(2, MAX_LEAVES + 1), random));
+        int[] counts = new int[CLASSES];
+        while (out.size() < count) {
+            Tree t = randomTree(random.nextInt(2, MAX_LEAVES + 1), random);
+            int quota = (count + CLASSES - 1 - t.label()) / CLASSES;
+            if (counts[t.label()] < quota) {
+                counts[t.label()]++;
+                out.add(t);
+            }
         }
         return out;
     }
@@ -348,9 +370,5 @@ public final class DynamicGraph {
         for (int i = 0; i < s.length; i++) {
             s[i] += g.getFlat(i);
         }
-    }
-
-    static String className(int label) {
-        return CLASS_NAMES[label];
     }
 }
