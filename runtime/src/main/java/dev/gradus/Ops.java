@@ -1254,10 +1254,7 @@ public final class Ops {
     /** The element at the given coordinates, as a scalar (Gorgonia's At). Builds nodes. */
     public static Node at(Node x, int... coords) {
         Node r = x;
-        if (coords.length != x.shape().rank()) {
-            throw new IllegalArgumentException("at(" + describe(x) + "): " + coords.length + " coordinates for rank "
-                    + x.shape().rank());
-        }
+        checkCoordinates(describe(x), x.shape(), coords);
         for (int c : coords) {
             r = index(r, 0, c);
         }
@@ -1267,13 +1264,24 @@ public final class Ops {
     /** The element at the given coordinates, as a rank-0 tensor. Computes a new tensor. */
     public static Tensor at(Tensor x, int... coords) {
         Tensor r = x;
-        if (coords.length != x.rank()) {
-            throw new IllegalArgumentException("at(" + describe(x) + "): " + coords.length + " coordinates for rank " + x.rank());
-        }
+        checkCoordinates(describe(x), x.shape(), coords);
         for (int c : coords) {
             r = index(r, 0, c);
         }
         return r;
+    }
+
+    /** Checks every coordinate of {@code at} before anything is built, naming the axis at fault. */
+    private static void checkCoordinates(String subject, Shape s, int[] coords) {
+        if (coords.length != s.rank()) {
+            throw new IllegalArgumentException("at(" + subject + "): " + coords.length + " coordinates for rank " + s.rank());
+        }
+        for (int a = 0; a < coords.length; a++) {
+            if (coords[a] < -s.dim(a) || coords[a] >= s.dim(a)) {
+                throw new IllegalArgumentException("at(" + subject + "): coordinate " + coords[a] + " is out of range for axis "
+                        + a + " of size " + s.dim(a));
+            }
+        }
     }
 
     /** Takes slices of x at INT32 {@code indices} along {@code axis} (numpy.take). Builds a node. */
@@ -1595,9 +1603,10 @@ public final class Ops {
 
     /**
      * Binary cross-entropy from probabilities p ∈ (0, 1) and targets t of the same shape and
-     * dtype: the mean over all elements of {@code −(t·log p + (1 − t)·log(1 − p))}. p is not
-     * clamped: p = 0 or 1 gives ±∞ or NaN where the target disagrees; prefer
-     * {@link #binaryCrossEntropyWithLogits(Node, Node)}, which is stable. Built from log, mul,
+     * dtype: the mean over all elements of {@code −(t·log p + (1 − t)·log(1 − p))}, with p
+     * clamped to [1e-7, 1 − 1e-7] (as Keras does) so that p = 0 or 1 gives a finite loss and no
+     * gradient outside that interval; prefer {@link #binaryCrossEntropyWithLogits(Node, Node)},
+     * which is exact for any logit. Built from log, mul,
      * sub and mean. Builds nodes (a scalar).
      *
      * @throws IllegalArgumentException if the shapes or dtypes differ
@@ -1614,7 +1623,13 @@ public final class Ops {
     private static <T> T binaryCrossEntropy(ShapedBuilder<T> b, T p, T t, String subject) {
         sameType(b, p, t, "binaryCrossEntropy", subject);
         T one = b.constant(1, p);
-        T loss = b.neg(b.add(b.mul(t, b.log(p)), b.mul(b.sub(one, t), b.log(b.sub(one, p)))));
+        // Clamped to [ε, 1 − ε] with ε = 1e-7 (as Keras does): a confident, correct p of exactly
+        // 0 or 1 (σ(20) is 1 in float32) would otherwise give 0·log 0 = NaN; the clamp passes no
+        // gradient outside the interval.
+        T eps = b.constant(1e-7, p);
+        T clamped = b.apply(BinaryOps.MIN_BETWEEN, List.of(b.apply(BinaryOps.MAX_BETWEEN, List.of(p, eps)),
+                b.sub(one, eps)));
+        T loss = b.neg(b.add(b.mul(t, b.log(clamped)), b.mul(b.sub(one, t), b.log(b.sub(one, clamped)))));
         return meanOfAll(b, loss);
     }
 

@@ -57,12 +57,19 @@ public final class Dot {
      * @return the DOT text, ending with a newline
      */
     public static String render(Graph g) {
-        List<Node> nodes = g.nodes();
-        boolean[] root = new boolean[nodes.size()];
+        List<Node> all = g.nodes();
+        // Nodes Grad.of built but discarded are not part of what runs; leave them out.
+        List<Node> nodes = new ArrayList<>();
+        for (Node n : all) {
+            if (!n.isDiscarded()) {
+                nodes.add(n);
+            }
+        }
+        boolean[] root = new boolean[all.size()];
         for (Node n : g.roots()) {
             root[n.id()] = true;
         }
-        boolean[] gradient = new boolean[nodes.size()];
+        boolean[] gradient = new boolean[all.size()];
         for (Graph.GradientBinding b : g.gradients()) {
             gradient[b.gradient().id()] = true;
         }

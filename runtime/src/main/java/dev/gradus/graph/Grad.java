@@ -15,6 +15,10 @@ import java.util.List;
  * {@code wrt} node that the cost does not depend on (or depends on only through ops with no
  * gradient, such as comparisons or floor) gets a constant zero gradient of its own shape,
  * as in JAX.
+ *
+ * <p>An op's rule gives every input its gradient; the ones no requested gradient needs (the
+ * gradient for the data in {@code matMul(x, w)} when only {@code w} is asked for) are marked
+ * discarded and never run.
  */
 public final class Grad {
     private Grad() {
@@ -56,6 +60,7 @@ public final class Grad {
                         + "' of dtype " + w.dtype() + "; only float32 and float64 nodes have gradients");
             }
         }
+        int firstNew = g.nodes().size();
         List<Node> grads = ReverseMode.gradients(cost, wrt, g.builder(), n -> n, g.constant(1.0, cost.dtype()));
         List<Node> result = new ArrayList<>(wrt.size());
         for (int i = 0; i < wrt.size(); i++) {
@@ -64,6 +69,9 @@ public final class Grad {
             g.recordGradient(new Graph.GradientBinding(w, grad, cost));
             result.add(grad);
         }
+        // Rules build a gradient for every input of an op; drop those no requested gradient uses,
+        // so machines neither compute them nor trip the NaN watch on them.
+        g.discardUnused(firstNew, result);
         return result;
     }
 }

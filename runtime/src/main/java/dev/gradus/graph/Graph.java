@@ -120,6 +120,7 @@ public final class Graph {
         ConstantKey key = new ConstantKey(copy);
         Node existing = interned.get(key);
         if (existing != null) {
+            revive(existing);
             return existing;
         }
         String name = copy.size() == 1 ? copy.toString() : "const" + copy.shape();
@@ -156,7 +157,11 @@ public final class Graph {
         OpKey key = new OpKey(op, List.copyOf(inputs));
         Node existing = interned.get(key);
         if (existing != null) {
+            revive(existing);
             return existing;
+        }
+        for (Node in : inputs) {
+            revive(in);
         }
         TensorType type;
         try {
@@ -228,21 +233,59 @@ public final class Graph {
         return n;
     }
 
-    /** Returns the nodes no other node uses, in creation order. */
+    /** Returns the nodes no other node uses, in creation order (discarded nodes excluded). */
     public List<Node> roots() {
         boolean[] used = new boolean[nodes.size()];
         for (Node n : nodes) {
-            for (Node in : n.inputs()) {
-                used[in.id()] = true;
+            if (!n.isDiscarded()) {
+                for (Node in : n.inputs()) {
+                    used[in.id()] = true;
+                }
             }
         }
         List<Node> out = new ArrayList<>();
         for (Node n : nodes) {
-            if (!used[n.id()]) {
+            if (!used[n.id()] && !n.isDiscarded()) {
                 out.add(n);
             }
         }
         return out;
+    }
+
+    /**
+     * Marks the nodes created since {@code firstNew} that none of {@code results} depends on
+     * as discarded (see {@link Node#isDiscarded()}).
+     */
+    void discardUnused(int firstNew, List<Node> results) {
+        boolean[] live = new boolean[nodes.size()];
+        List<Node> stack = new ArrayList<>(results);
+        while (!stack.isEmpty()) {
+            Node n = stack.remove(stack.size() - 1);
+            if (!live[n.id()]) {
+                live[n.id()] = true;
+                stack.addAll(n.inputs());
+            }
+        }
+        for (int id = firstNew; id < nodes.size(); id++) {
+            if (!live[id]) {
+                nodes.get(id).setDiscarded(true);
+            }
+        }
+    }
+
+    /** Clears the discarded mark of {@code n} and of everything it depends on. */
+    private static void revive(Node n) {
+        if (!n.isDiscarded()) {
+            return;
+        }
+        List<Node> stack = new ArrayList<>(List.of(n));
+        while (!stack.isEmpty()) {
+            Node m = stack.remove(stack.size() - 1);
+            if (m.isDiscarded()) {
+                m.setDiscarded(false);
+                stack.addAll(m.inputs());
+            }
+        }
     }
 
     /** Returns, for each node id, the nodes that use it. */

@@ -40,6 +40,7 @@ public final class Node {
     private boolean ownsValue;
     private String unavailable;
     private Tensor gradient;
+    private boolean discarded;
 
     Node(Graph graph, int id, Kind kind, Op op, List<Node> inputs, TensorType type, String name, boolean userNamed) {
         this.graph = graph;
@@ -270,6 +271,19 @@ public final class Node {
     /** For machines: publishes {@code t} as the gradient of the cost with respect to this node. */
     public void bindGradient(Tensor t) {
         gradient = t;
+    }
+
+    /**
+     * Returns true for a node that {@link Grad#of} built as part of an op's rule but that no
+     * requested gradient uses (a rule gives every input its gradient; only some are asked for).
+     * Machines skip discarded nodes; building an expression that uses one revives it.
+     */
+    public boolean isDiscarded() {
+        return discarded;
+    }
+
+    void setDiscarded(boolean value) {
+        discarded = value;
     }
 
     void setConstantValue(Tensor t) {

@@ -219,6 +219,14 @@ public final class Loops {
                 for (int k = 0; k < inner; k++, ix += lastXStride, io += lastOutStride) {
                     od[io] = combine.applyAsDouble(od[io], xd[ix]);
                 }
+            } else if (lastOutStride == 0) {
+                // The innermost axis is reduced: accumulate the row in double and round once, so a
+                // float32 sum of n elements does not lose precision with every element.
+                double acc = out.getAt(io);
+                for (int k = 0; k < inner; k++, ix += lastXStride) {
+                    acc = combine.applyAsDouble(acc, x.getAt(ix));
+                }
+                out.setAt(io, acc);
             } else {
                 for (int k = 0; k < inner; k++, ix += lastXStride, io += lastOutStride) {
                     out.setAt(io, combine.applyAsDouble(out.getAt(io), x.getAt(ix)));

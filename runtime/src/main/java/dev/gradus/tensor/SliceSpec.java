@@ -124,13 +124,13 @@ public final class SliceSpec {
             } else {
                 e = end < 0 ? Math.max((int) Math.max((long) end + length, Integer.MIN_VALUE), lower) : Math.min(end, upper);
             }
-            int count;
+            long count;
             if (step > 0) {
-                count = e > s ? (e - s + step - 1) / step : 0;
+                count = e > s ? ((long) e - s + step - 1) / step : 0;
             } else {
-                count = s > e ? (s - e - step - 1) / (-step) : 0;
+                count = s > e ? ((long) s - e - step - 1) / (-(long) step) : 0;
             }
-            return new Resolved(s, count, step);
+            return new Resolved(s, (int) count, step);
         }
 
         @Override

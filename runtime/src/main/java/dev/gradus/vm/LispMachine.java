@@ -77,14 +77,19 @@ public final class LispMachine implements AutoCloseable {
 
     private void runForward() {
         for (Node n : List.copyOf(graph.nodes())) {
-            if (!n.isOp()) {
+            if (!n.isOp() || n.isDiscarded()) {
                 continue;
             }
             List<Tensor> args = new ArrayList<>(n.inputs().size());
             for (Node in : n.inputs()) {
                 args.add(in.value());
             }
-            Tensor out = EagerBuilder.INSTANCE.apply(n.op(), args);
+            Tensor out;
+            try {
+                out = EagerBuilder.INSTANCE.apply(n.op(), args);
+            } catch (RuntimeException e) {
+                throw NumericWatch.failure(n, "", e);
+            }
             if (nanWatch) {
                 NumericWatch.check(n, out, "");
             }
@@ -104,9 +109,13 @@ public final class LispMachine implements AutoCloseable {
         List<Node> targets = wrt != null ? wrt : floatInputs();
         List<Tensor> grads = ReverseMode.gradients(c, targets, EagerBuilder.INSTANCE, LispMachine::valueFor,
                 Tensor.ones(c.dtype(), c.shape()));
+        Set<Tensor> bound = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (int i = 0; i < targets.size(); i++) {
             Node w = targets.get(i);
-            w.bindGradient(grads.get(i) != null ? grads.get(i) : Tensor.zeros(w.dtype(), w.shape()));
+            Tensor g = grads.get(i) != null ? grads.get(i) : Tensor.zeros(w.dtype(), w.shape());
+            // Rules pass gradients through unchanged (add, the seed), so two inputs may get the same
+            // tensor; each gets its own, so changing one gradient never changes another.
+            w.bindGradient(bound.add(g) ? g : g.copy());
         }
     }
     private static Tensor valueFor(Node n) {

@@ -108,6 +108,8 @@ public final class TapeMachine implements AutoCloseable {
      * wrt node's {@link Node#gradient()} (overwriting, never accumulating across runs).
      *
      * @throws IllegalStateException if an input has no value, or the machine is closed
+     * @throws IllegalArgumentException if a kernel refuses its input (an index out of range),
+     *     naming the node, its op and its inputs
      * @throws ArithmeticException with the NaN/Inf watch on, naming the first node whose
      *     value contains NaN or ±Inf
      */
@@ -120,7 +122,11 @@ public final class TapeMachine implements AutoCloseable {
             for (int p : dyn) {
                 ins.args[p] = ins.inputs[p].value();
             }
-            ins.op.compute(ins.args, ins.out);
+            try {
+                ins.op.compute(ins.args, ins.out);
+            } catch (RuntimeException e) {
+                throw NumericWatch.failure(ins.node, ins.where, e);
+            }
             if (nanWatch) {
                 NumericWatch.check(ins.node, ins.out, ins.where);
             }
@@ -399,8 +405,14 @@ public final class TapeMachine implements AutoCloseable {
         final List<Node> bindGradient = new ArrayList<>();
 
         Compiler(Builder b) {
-            this.nodes = List.copyOf(b.graph.nodes());
-            int n = nodes.size();
+            List<Node> live = new ArrayList<>();
+            for (Node node : b.graph.nodes()) {
+                if (!node.isDiscarded()) {
+                    live.add(node);
+                }
+            }
+            this.nodes = live;
+            int n = b.graph.nodes().size();
             this.kept = new boolean[n];
             this.valueOf = new Tensor[n];
             int[] lastUse = new int[n];

@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""Merges our JMH results (-rf json) with torch_bench.py's JSON lines into one table.
+
+    python3 benchmarks/compare.py JMH_JSON TORCH_JSONL
+
+Standard library only. Ratio = our time / PyTorch's time (below 1: we are faster); for matmul
+the GFLOP/s of both sides (2 n^3 / time) are shown as well. Our kernels are single-threaded
+today, so the threads=2 rows repeat our one-thread measurement (marked *) against PyTorch on
+two threads. The target column is issue 6's, expressed as a time ratio.
+"""
+import json
+import sys
+
+UNIT_SCALE = {"ns/op": 1e-9, "us/op": 1e-6, "ms/op": 1e-3, "s/op": 1.0}
+
+# (label, our JMH benchmark, extra JMH params, PyTorch workload, display unit, target time ratio)
+ROWS = [
+    ("a sigmoid 1M", "SigmoidWorkload.eager", {}, "a_sigmoid_1M", "ms", "<= 1.0"),
+    ("a sigmoid 1M out=", "SigmoidWorkload.intoBuffer", {}, "a_sigmoid_1M_out=", "ms", "<= 1.0"),
+    ("b matmul 512", "MatMulWorkload.multiply", {"n": "512"}, "b_matmul_512_time", "ms", "<= 1.11"),
+    ("b matmul 1024", "MatMulWorkload.multiply", {"n": "1024"}, "b_matmul_1024_time", "ms", "<= 1.11"),
+    ("c MLP step b64", "MlpStepWorkload.step", {}, "c_mlp_step_b64", "ms", "<= 0.8"),
+    ("d grad, TapeMachine", "ScalarGradientWorkload.tapeMachine", {}, "d_scalar_grad", "ns", "<= 0.001"),
+    ("d grad, generated", "ScalarGradientWorkload.generated", {}, "d_scalar_grad", "ns", "<= 0.001"),
+]
+DISPLAY = {"ms": 1e-3, "ns": 1e-9}
+TORCH_UNIT = {"ms/op": 1e-3, "ms/step": 1e-3, "ns/grad": 1e-9}
+OUR_THREADS = 1  # the runtime's kernels run on one core
+
+
+def load_ours(path):
+    """{(benchmark suffix, frozen params): (seconds, relative error)}"""
+    ours = {}
+    for r in json.load(open(path)):
+        name = r["benchmark"].split("workloads.", 1)[-1]
+        m = r["primaryMetric"]
+        scale = UNIT_SCALE[m["scoreUnit"]]
+        err = m.get("scoreError")
+        rel = err / m["score"] if isinstance(err, (int, float)) and err == err and m["score"] else None
+        ours[(name, frozenset(r.get("params", {}).items()))] = (m["score"] * scale, rel)
+    return ours
+
+
+def load_torch(path):
+    torch, parity, env = {}, {}, None
+    for line in open(path):
+        r = json.loads(line)
+        if "parity" in r:
+            parity[(r["dtype"], r["threads"])] = r["parity"]
+            continue
+        env = r.get("env", env)
+        torch[(r["workload"], r["dtype"], r["threads"])] = r
+    return torch, parity, env
+
+
+def fmt(seconds, unit):
+    if seconds is None:
+        return "-"
+    v = seconds / DISPLAY[unit]
+    return f"{v:.4g} {unit}" if v < 1000 else f"{v:,.0f} {unit}"
+
+
+def main():
+    ours, (torch, parity, env) = load_ours(sys.argv[1]), load_torch(sys.argv[2])
+    threads = sorted({k[2] for k in torch}) or [1, 2]
+    head = ["workload", "dtype", "threads", "ours", "PyTorch", "ratio", "target", "GFLOP/s ours", "GFLOP/s PyTorch"]
+    table = []
+    for label, bench, extra, tw, unit, target in ROWS:
+        for dt in ("float32", "float64"):
+            params = dict(extra)
+            if bench != "ScalarGradientWorkload.generated":
+                params["dtype"] = dt
+            elif dt != "float64":
+                continue  # the generated code is double only
+            mine = ours.get((bench, frozenset(params.items())))
+            for th in threads:
+                t = torch.get((tw, dt, th))
+                tsec = t["median"] * TORCH_UNIT[t["unit"]] if t else None
+                osec = mine[0] if mine else None
+                mark = "*" if th != OUR_THREADS and mine else ""
+                ours_txt = fmt(osec, unit) + (f" ±{100 * mine[1]:.0f}%" if mine and mine[1] is not None else "") + mark
+                ratio = f"{osec / tsec:.3g}x" if osec and tsec else "-"
+                gf_o = gf_t = ""
+                if "n" in extra:
+                    fl = 2.0 * int(extra["n"]) ** 3
+                    gf_o = f"{fl / osec / 1e9:.2f}" if osec else "-"
+                    gf_t = f"{fl / tsec / 1e9:.1f}" if tsec else "-"
+                table.append([label, dt, str(th), ours_txt, fmt(tsec, unit), ratio, target, gf_o, gf_t])
+    widths = [max(len(h), *(len(r[i]) for r in table)) for i, h in enumerate(head)]
+    line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"
+    print(line(head))
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for r in table:
+        print(line(r))
+    print()
+    print("ratio = our time / PyTorch's time (< 1: faster); target: issue 6, as a time ratio (matmul: >= 0.9x its GFLOP/s).")
+    print(f"* our kernels are single-threaded: the threads={max(threads)} rows repeat our one-thread measurement.")
+    print("ours: JMH average time, ± its 99.9% error; PyTorch: median of torch_bench.py's repetitions.")
+    for th in threads:
+        for dt in ("float32", "float64"):
+            peak = [torch.get((w, dt, th)) for w in ("peak_torch_mm_2048", "peak_numpy_matmul_2048")]
+            if all(peak):
+                print(f"machine peak at threads={th} {dt}: torch.mm 2048 {peak[0]['median']:.1f} GFLOP/s, "
+                      f"numpy.matmul 2048 {peak[1]['median']:.1f} GFLOP/s")
+    for (dt, th), p in sorted(parity.items()):
+        print(f"PyTorch MLP losses threads={th} {dt}: step 1 {p['mlp_loss_step1']:.13f}, "
+              f"step 20 {p['mlp_loss_step20']:.13f}")
+    if env:
+        print("PyTorch env:", json.dumps({k: env.get(k) for k in ("torch", "openblas_core", "cpu_capability",
+                                                                  "OPENBLAS_CORETYPE")}))
+
+
+if __name__ == "__main__":
+    main()
