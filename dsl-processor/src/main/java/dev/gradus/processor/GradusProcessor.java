@@ -202,7 +202,7 @@ public final class GradusProcessor extends AbstractProcessor {
             return true;
         }
         ExprFactory factory = new ExprFactory();
-        Expr value = new ScalarLowering(processingEnv.getElementUtils(), type, unit, factory, this::callee).lower(tree.getBody(), parameters);
+        Expr value = new ScalarLowering(processingEnv.getElementUtils(), type, unit, factory, this::callee).lower(m, tree.getBody(), parameters);
         Differentiator d = new Differentiator(factory);
         List<Expr> gradient = d.gradient(value, wrt);
         List<List<Expr>> hessian = null;
@@ -211,6 +211,11 @@ public final class GradusProcessor extends AbstractProcessor {
             for (Expr g : gradient) {
                 hessian.add(d.gradient(g, wrt));
             }
+        }
+        if (Names.record(type, m).simpleName().equals("Math") || parameters.contains("Math")) {
+            // The generated code calls java.lang.Math by its simple name.
+            messager.printMessage(Diagnostic.Kind.ERROR, Message.NAME_CLASH.format("Math", name), m);
+            return false;
         }
         ScalarMethod model = new ScalarMethod(type, m, parameters, kind == TypeKind.FLOAT, wrt, value, gradient, hessian);
         List<String> accessors = ScalarWriter.accessorNames(model);

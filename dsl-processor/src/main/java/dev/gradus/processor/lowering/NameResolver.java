@@ -105,6 +105,11 @@ final class NameResolver {
         return ((PackageElement) e).getQualifiedName().toString();
     }
 
+    /** Returns true if the identifier names a field visible here (so a qualifier of that name is a variable). */
+    boolean isField(IdentifierTree id) {
+        return resolveField(id) != null;
+    }
+
     /** Returns the field an identifier or member select names (not a local), or null. */
     VariableElement resolveField(ExpressionTree e) {
         if (e instanceof MemberSelectTree select) {
@@ -129,8 +134,8 @@ final class NameResolver {
         return null;
     }
 
-    private static VariableElement field(TypeElement owner, String name) {
-        for (Element e : owner.getEnclosedElements()) {
+    private VariableElement field(TypeElement owner, String name) {
+        for (Element e : elements.getAllMembers(owner)) {
             if (e.getKind() == ElementKind.FIELD && e.getSimpleName().contentEquals(name)) {
                 return (VariableElement) e;
             }
@@ -170,8 +175,8 @@ final class NameResolver {
         return out;
     }
 
-    private static void methods(TypeElement owner, String name, int arity, List<ExecutableElement> out) {
-        for (Element e : owner.getEnclosedElements()) {
+    private void methods(TypeElement owner, String name, int arity, List<ExecutableElement> out) {
+        for (Element e : elements.getAllMembers(owner)) {
             if (e.getKind() == ElementKind.METHOD && e.getSimpleName().contentEquals(name)) {
                 ExecutableElement m = (ExecutableElement) e;
                 int n = m.getParameters().size();

@@ -13,6 +13,7 @@ import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LiteralTree;
+import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.PrimitiveTypeTree;
@@ -75,6 +76,7 @@ public final class ScalarLowering {
 
     private final NameResolver names;
     private final ExprFactory factory;
+    private ExecutableElement current;
     private final Function<ExecutableElement, Callee> callees;
     private int paths;
 
@@ -96,7 +98,15 @@ public final class ScalarLowering {
     }
 
     /** A statement with the values of the loop counters around it. */
-    private record Stmt(StatementTree tree, Map<String, Integer> counters) {
+    private record Stmt(StatementTree tree, Map<String, Integer> counters, Set<String> scopeEnd) {
+        Stmt(StatementTree tree, Map<String, Integer> counters) {
+            this(tree, counters, null);
+        }
+
+        /** A marker that ends a block: names not in {@code outer} go out of scope. */
+        static Stmt endOfScope(Set<String> outer) {
+            return new Stmt(null, Map.of(), outer);
+        }
     }
 
     /** Local values: numbers and conditions by name, and compile-time ints. */
@@ -121,7 +131,8 @@ public final class ScalarLowering {
      * @param parameters the parameter names, in order
      * @throws LoweringException at the first unsupported construct
      */
-    public Expr lower(BlockTree body, List<String> parameters) {
+    public Expr lower(ExecutableElement method, BlockTree body, List<String> parameters) {
+        this.current = method;
         if (body == null) {
             // A native or abstract method: reported on the method itself.
             throw new LoweringException(null, Message.UNSUPPORTED_STATEMENT.format("a method without a body"));
@@ -145,6 +156,12 @@ public final class ScalarLowering {
     private Expr statements(List<Stmt> stmts, Env env) {
         for (int i = 0; i < stmts.size(); i++) {
             Stmt s = stmts.get(i);
+            if (s.scopeEnd() != null) {
+                // Locals declared in the block end with it; an outer local or a field is visible again.
+                env.values.keySet().retainAll(s.scopeEnd());
+                env.ints.keySet().retainAll(s.scopeEnd());
+                continue;
+            }
             StatementTree t = s.tree();
             Map<String, Integer> counters = s.counters();
             switch (t.getKind()) {
@@ -157,6 +174,9 @@ public final class ScalarLowering {
                     for (StatementTree inner : ((BlockTree) t).getStatements()) {
                         spliced.add(new Stmt(inner, counters));
                     }
+                    Set<String> outer = new java.util.HashSet<>(env.values.keySet());
+                    outer.addAll(env.ints.keySet());
+                    spliced.add(Stmt.endOfScope(outer));
                     spliced.addAll(stmts.subList(i + 1, stmts.size()));
                     return statements(spliced, env);
                 }
@@ -353,6 +373,7 @@ public final class ScalarLowering {
             throw new LoweringException(loop, Message.LOOP_BOUNDS.format("it must have one update of the counter"));
         }
         int step = step(loop.getUpdate().get(0).getExpression(), counter, env, counters);
+        checkHeaderNotWritten(loop, counter);
         List<Stmt> out = new ArrayList<>();
         int iterations = 0;
         for (long k = start; test(cond, k, bound); k += step) {
@@ -365,6 +386,55 @@ public final class ScalarLowering {
             out.add(new Stmt(loop.getStatement(), Map.copyOf(inner)));
         }
         return out;
+    }
+
+    /** Refuses a body that writes the counter or a variable of the bounds: the unrolled count would be wrong. */
+    private static void checkHeaderNotWritten(ForLoopTree loop, String counter) {
+        java.util.Set<String> header = new java.util.HashSet<>();
+        header.add(counter);
+        TreeScanner<Void, Void> names = new TreeScanner<>() {
+            @Override
+            public Void visitIdentifier(IdentifierTree node, Void p) {
+                header.add(node.getName().toString());
+                return null;
+            }
+        };
+        names.scan(loop.getCondition(), null);
+        for (ExpressionStatementTree u : loop.getUpdate()) {
+            names.scan(u, null);
+        }
+        new TreeScanner<Void, Void>() {
+            private void check(ExpressionTree target, Tree at) {
+                if (target instanceof IdentifierTree id && header.contains(id.getName().toString())) {
+                    throw new LoweringException(at, Message.LOOP_BOUNDS.format("its body changes '" + id.getName()
+                            + "', which the loop's header uses"));
+                }
+            }
+
+            @Override
+            public Void visitAssignment(AssignmentTree node, Void p) {
+                check(node.getVariable(), node);
+                return super.visitAssignment(node, p);
+            }
+
+            @Override
+            public Void visitCompoundAssignment(CompoundAssignmentTree node, Void p) {
+                check(node.getVariable(), node);
+                return super.visitCompoundAssignment(node, p);
+            }
+
+            @Override
+            public Void visitUnary(UnaryTree node, Void p) {
+                switch (node.getKind()) {
+                    case PREFIX_INCREMENT, POSTFIX_INCREMENT, PREFIX_DECREMENT, POSTFIX_DECREMENT ->
+                            check(node.getExpression(), node);
+                    default -> {
+                        // Other unary operators do not write.
+                    }
+                }
+                return super.visitUnary(node, p);
+            }
+        }.scan(loop.getStatement(), null);
     }
 
     private boolean test(BinaryTree cond, long k, int bound) {
@@ -485,11 +555,23 @@ public final class ScalarLowering {
         if (candidates.isEmpty()) {
             throw new LoweringException(call, Message.UNKNOWN_METHOD.format(call.getMethodSelect()));
         }
+        if (call.getMethodSelect() instanceof MemberSelectTree ms && ms.getExpression() instanceof IdentifierTree q
+                && (env.values.containsKey(q.getName().toString()) || names.isField(q))) {
+            // A variable named like a class (say Math) makes this an instance call in Java.
+            throw new LoweringException(call, Message.INSTANCE_METHOD.format(call.getMethodSelect()));
+        }
         ExecutableElement method = candidates.get(0);
-        for (ExecutableElement c : candidates) {
-            if (callees.apply(c) != null) {
-                method = c;
-            }
+        String ownerOfFirst = ((TypeElement) method.getEnclosingElement()).getQualifiedName().toString();
+        boolean math = ownerOfFirst.equals("java.lang.Math") || ownerOfFirst.equals("java.lang.StrictMath");
+        if (!math && candidates.size() > 1) {
+            // Java picks an overload by argument types, which the DSL does not resolve: refuse
+            // rather than risk differentiating the other one.
+            throw new LoweringException(call, Message.UNKNOWN_METHOD.format(call.getMethodSelect() + "' (overloaded: "
+                    + candidates.size() + " methods take " + call.getArguments().size() + " arguments"));
+        }
+        if (method.equals(current)) {
+            throw new LoweringException(call, Message.UNSUPPORTED_EXPRESSION.format(call + "' (a recursive call; both "
+                    + "branches of a ternary are evaluated in the generated code, so recursion would not end"));
         }
         String name = method.getSimpleName().toString();
         TypeElement owner = (TypeElement) method.getEnclosingElement();
@@ -569,14 +651,37 @@ public final class ScalarLowering {
         }
     }
 
-    /** Evaluates an int-typed expression at compile time. */
+    /**
+     * Evaluates an int-typed expression at compile time, exactly: in long arithmetic, refusing
+     * any intermediate value outside the int range (where Java's int arithmetic would wrap) so
+     * the result is always what Java computes.
+     */
     private int integer(ExpressionTree e, Env env, Map<String, Integer> counters) {
+        long v = exact(e, env, counters);
+        if (v != (int) v) {
+            throw new LoweringException(e, Message.INTEGER_EXPRESSION.format(e + "' (it leaves the int range"));
+        }
+        return (int) v;
+    }
+
+    private long exact(ExpressionTree e, Env env, Map<String, Integer> counters) {
+        long v = exactUnchecked(e, env, counters);
+        if (v != (int) v) {
+            throw new LoweringException(e, Message.INTEGER_EXPRESSION.format(e + "' (it leaves the int range"));
+        }
+        return v;
+    }
+
+    private long exactUnchecked(ExpressionTree e, Env env, Map<String, Integer> counters) {
         switch (e.getKind()) {
             case PARENTHESIZED -> {
-                return integer(((ParenthesizedTree) e).getExpression(), env, counters);
+                return exact(((ParenthesizedTree) e).getExpression(), env, counters);
             }
             case INT_LITERAL, LONG_LITERAL -> {
-                return ((Number) ((LiteralTree) e).getValue()).intValue();
+                return ((Number) ((LiteralTree) e).getValue()).longValue();
+            }
+            case CHAR_LITERAL -> {
+                return (Character) ((LiteralTree) e).getValue();
             }
             case IDENTIFIER -> {
                 String name = ((IdentifierTree) e).getName().toString();
@@ -586,27 +691,36 @@ public final class ScalarLowering {
                 if (env.ints.containsKey(name)) {
                     return env.ints.get(name);
                 }
+                if (env.values.containsKey(name)) {
+                    // A double local or parameter hides any field of that name.
+                    throw new LoweringException(e, Message.INTEGER_EXPRESSION.format(e));
+                }
                 return constantField(e, names.resolveField(e));
             }
             case MEMBER_SELECT -> {
                 return constantField(e, names.resolveField(e));
             }
             case TYPE_CAST -> {
-                ExpressionTree inner = ((TypeCastTree) e).getExpression();
-                try {
-                    return integer(inner, env, counters);
-                } catch (LoweringException notConstant) {
-                    if (isInt(inner, env, counters)) {
-                        throw notConstant;
-                    }
-                    // (int) of a double that is not a constant: it truncates a value that varies.
-                    throw new LoweringException(e, Message.INTEGER_CAST.format(((TypeCastTree) e).getType()));
+                TypeCastTree cast = (TypeCastTree) e;
+                ExpressionTree inner = cast.getExpression();
+                if (!isInt(inner, env, counters)) {
+                    // (int) of a double truncates a value; only integer constants are evaluated here.
+                    throw new LoweringException(e, Message.INTEGER_CAST.format(cast.getType()));
                 }
+                long v = exact(inner, env, counters);
+                return switch (kindOf(cast.getType())) {
+                    case BYTE -> (byte) v;
+                    case SHORT -> (short) v;
+                    case CHAR -> (char) v;
+                    case INT -> (int) v;
+                    case LONG -> v;
+                    default -> throw new LoweringException(e, Message.INTEGER_CAST.format(cast.getType()));
+                };
             }
             case PLUS, MINUS, MULTIPLY, DIVIDE, REMAINDER -> {
                 BinaryTree b = (BinaryTree) e;
-                int l = integer(b.getLeftOperand(), env, counters);
-                int r = integer(b.getRightOperand(), env, counters);
+                long l = exact(b.getLeftOperand(), env, counters);
+                long r = exact(b.getRightOperand(), env, counters);
                 if ((e.getKind() == Tree.Kind.DIVIDE || e.getKind() == Tree.Kind.REMAINDER) && r == 0) {
                     throw new LoweringException(e, Message.INTEGER_EXPRESSION.format(e));
                 }
@@ -619,18 +733,54 @@ public final class ScalarLowering {
                 };
             }
             case UNARY_MINUS -> {
-                return -integer(((UnaryTree) e).getExpression(), env, counters);
+                return -exact(((UnaryTree) e).getExpression(), env, counters);
             }
             case UNARY_PLUS -> {
-                return integer(((UnaryTree) e).getExpression(), env, counters);
+                return exact(((UnaryTree) e).getExpression(), env, counters);
+            }
+            case METHOD_INVOCATION -> {
+                MethodInvocationTree call = (MethodInvocationTree) e;
+                String name = mathIntFunction(call, env, counters);
+                if (name != null) {
+                    long a0 = exact(call.getArguments().get(0), env, counters);
+                    return switch (name) {
+                        case "abs" -> Math.abs((int) a0);
+                        case "max" -> Math.max(a0, exact(call.getArguments().get(1), env, counters));
+                        default -> Math.min(a0, exact(call.getArguments().get(1), env, counters));
+                    };
+                }
+                throw new LoweringException(e, Message.INTEGER_EXPRESSION.format(e));
             }
             default -> throw new LoweringException(e, Message.INTEGER_EXPRESSION.format(e));
         }
     }
 
-    private int constantField(ExpressionTree e, VariableElement field) {
-        if (field != null && field.getConstantValue() instanceof Number n) {
-            return n.intValue();
+    /**
+     * Returns "abs", "max" or "min" when {@code call} is {@code Math.abs/max/min} of int
+     * arguments (the int overloads, which Java picks for int arguments), else null.
+     */
+    private String mathIntFunction(MethodInvocationTree call, Env env, Map<String, Integer> counters) {
+        List<ExecutableElement> candidates = names.resolveMethods(call.getMethodSelect(), call.getArguments().size());
+        if (candidates.isEmpty()) {
+            return null;
+        }
+        String owner = ((TypeElement) candidates.get(0).getEnclosingElement()).getQualifiedName().toString();
+        String name = candidates.get(0).getSimpleName().toString();
+        if (!(owner.equals("java.lang.Math") || owner.equals("java.lang.StrictMath"))
+                || !(name.equals("abs") || name.equals("max") || name.equals("min"))) {
+            return null;
+        }
+        for (ExpressionTree a : call.getArguments()) {
+            if (!isInt(a, env, counters)) {
+                return null;
+            }
+        }
+        return name;
+    }
+
+    private long constantField(ExpressionTree e, VariableElement field) {
+        if (field != null && isIntegral(field.asType().getKind()) && field.getConstantValue() instanceof Number n) {
+            return n.longValue();
         }
         throw new LoweringException(e, Message.INTEGER_EXPRESSION.format(e));
     }
@@ -674,6 +824,9 @@ public final class ScalarLowering {
             case CONDITIONAL_EXPRESSION -> {
                 ConditionalExpressionTree c = (ConditionalExpressionTree) e;
                 return isInt(c.getTrueExpression(), env, counters) && isInt(c.getFalseExpression(), env, counters);
+            }
+            case METHOD_INVOCATION -> {
+                return mathIntFunction((MethodInvocationTree) e, env, counters) != null;
             }
             default -> {
                 return false;

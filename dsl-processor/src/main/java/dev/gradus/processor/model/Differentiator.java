@@ -49,6 +49,28 @@ public final class Differentiator {
                 continue;
             }
             Expr g = sum(parts);
+            // A gradient that only flows when a branch is taken arrives as c ? g : 0. Apply the
+            // rule to g itself and mask each result again: 0 · (a rule's NaN in the branch not
+            // taken, like 1/(2√x) for x < 0) would be NaN, the select is exactly 0.
+            List<Expr> maskConditions = new ArrayList<>();
+            List<Boolean> maskSides = new ArrayList<>();
+            Expr inner = g;
+            while (inner.kind() == Expr.Kind.SELECT) {
+                if (inner.child(2).isConstant(0)) {
+                    maskConditions.add(inner.child(0));
+                    maskSides.add(true);
+                    inner = inner.child(1);
+                } else if (inner.child(1).isConstant(0)) {
+                    maskConditions.add(inner.child(0));
+                    maskSides.add(false);
+                    inner = inner.child(2);
+                } else {
+                    break;
+                }
+            }
+            if (e.kind() == Expr.Kind.APPLY || e.kind() == Expr.Kind.CALL) {
+                g = inner;
+            }
             switch (e.kind()) {
                 case APPLY -> {
                     List<Partial<Expr>> partials = e.op().vjp(builder, e.children(), e, g);
@@ -60,7 +82,7 @@ public final class Differentiator {
                     for (int k = 0; k < partials.size(); k++) {
                         Expr child = e.child(k);
                         if (depends.get(child) && partials.get(k).isPresent()) {
-                            contribute(contributions, child, partials.get(k).get());
+                            contribute(contributions, child, mask(partials.get(k).get(), maskConditions, maskSides));
                         }
                     }
                 }
@@ -83,7 +105,8 @@ public final class Differentiator {
                             next.add(a);
                             next.sort(null);
                             checkAvailable(e.callee(), next);
-                            contribute(contributions, e.child(a), builder.mul(g, factory.call(e.callee(), e.children(), next)));
+                            contribute(contributions, e.child(a), mask(builder.mul(g, factory.call(e.callee(),
+                                    e.children(), next)), maskConditions, maskSides));
                         }
                     }
                 }
@@ -99,6 +122,16 @@ public final class Differentiator {
             result.add(parts == null ? factory.constant(0) : sum(parts));
         }
         return result;
+    }
+
+    /** Wraps {@code x} in the selects peeled off a masked gradient, innermost last. */
+    private Expr mask(Expr x, List<Expr> conditions, List<Boolean> sides) {
+        Expr out = x;
+        Expr zero = factory.constant(0);
+        for (int k = conditions.size() - 1; k >= 0; k--) {
+            out = sides.get(k) ? factory.select(conditions.get(k), out, zero) : factory.select(conditions.get(k), zero, out);
+        }
+        return out;
     }
 
     private static void checkAvailable(Callee callee, List<Integer> partials) {

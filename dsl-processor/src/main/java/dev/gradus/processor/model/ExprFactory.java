@@ -89,19 +89,18 @@ public final class ExprFactory {
     }
 
     private Expr simplify(Op op, List<Expr> args) {
+        // Only identities exact for every double, signed zeros included: x + (−0.0) and x − (+0.0)
+        // are x, but x + 0.0 turns −0.0 into +0.0 and 0.0 − x is not −x at x = 0.
         if (op == BinaryOps.ADD) {
-            if (args.get(0).isConstant(0)) {
+            if (isNegativeZero(args.get(0))) {
                 return args.get(1);
             }
-            if (args.get(1).isConstant(0)) {
+            if (isNegativeZero(args.get(1))) {
                 return args.get(0);
             }
         } else if (op == BinaryOps.SUB) {
             if (args.get(1).isConstant(0)) {
                 return args.get(0);
-            }
-            if (args.get(0).isConstant(0)) {
-                return apply(UnaryOps.NEG, List.of(args.get(1)));
             }
             if (args.get(1).kind() == Expr.Kind.APPLY && args.get(1).op() == UnaryOps.NEG) {
                 return apply(BinaryOps.ADD, List.of(args.get(0), args.get(1).child(0)));
@@ -135,6 +134,10 @@ public final class ExprFactory {
             }
         }
         return null;
+    }
+
+    private static boolean isNegativeZero(Expr e) {
+        return e.kind() == Expr.Kind.CONSTANT && Double.doubleToRawLongBits(e.constant()) == Double.doubleToRawLongBits(-0.0);
     }
 
     /** Returns {@code a relation b}, a condition (folded when both are constants). */
