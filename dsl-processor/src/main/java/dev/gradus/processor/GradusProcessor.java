@@ -196,8 +196,8 @@ public final class GradusProcessor extends AbstractProcessor {
                 messager.printMessage(Diagnostic.Kind.ERROR, Message.TENSOR_HESSIAN.format(name), m, annotationMirror(m));
                 return false;
             }
-            TensorProgram program = new TensorLowering(processingEnv.getElementUtils(), type, unit)
-                    .lower(tree.getBody(), parameters);
+            TensorProgram program = new TensorLowering(processingEnv.getElementUtils(), type, unit, this::tensorCallee)
+                    .lower(m, tree.getBody(), parameters);
             TensorWriter.write(new TensorMethod(type, m, parameters, wrt, program), cls);
             return true;
         }
@@ -294,6 +294,21 @@ public final class GradusProcessor extends AbstractProcessor {
             }
         }
         return null;
+    }
+
+    /** Describes another Tensor @Expression method that differentiates every parameter, or returns null. */
+    private TensorProgram.TensorCallee tensorCallee(ExecutableElement m) {
+        Expression a = m.getAnnotation(Expression.class);
+        if (a == null || a.wrt().length > 0 || !m.getModifiers().contains(Modifier.STATIC) || !isTensorMethod(m)
+                || !(m.getEnclosingElement() instanceof TypeElement owner)) {
+            return null;
+        }
+        List<String> parameters = new ArrayList<>();
+        for (VariableElement p : m.getParameters()) {
+            parameters.add(p.getSimpleName().toString());
+        }
+        return new TensorProgram.TensorCallee(Names.gradientsClass(owner), Names.nodesRecord(owner, m),
+                m.getSimpleName().toString(), List.copyOf(parameters));
     }
 
     /** Describes another scalar @Expression method for the chain rule, or returns null. */

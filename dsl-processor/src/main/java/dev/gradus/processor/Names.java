@@ -71,6 +71,11 @@ public final class Names {
         return method + "GradientNodes";
     }
 
+    /** Returns the vector-Jacobian product builder of a tensor method (gradients for a given output gradient). */
+    public static String vjpMethod(String method) {
+        return method + "Vjp";
+    }
+
     /** Returns the tensor-evaluating method (value and gradients) of a tensor method. */
     public static String tensorGradientMethod(String method) {
         return method;

@@ -51,7 +51,9 @@ public final class TensorLowering {
             "softmax", "logSoftmax", "transpose", "slice", "concat", "gather", "batchedMatMul");
 
     private final NameResolver names;
+    private final java.util.function.Function<ExecutableElement, TensorProgram.TensorCallee> callees;
     private final TensorProgram program = new TensorProgram();
+    private ExecutableElement current;
 
     /**
      * Creates a lowering for one method.
@@ -59,9 +61,13 @@ public final class TensorLowering {
      * @param elements javac's element utilities
      * @param enclosing the class declaring the method
      * @param unit the compilation unit of the method
+     * @param callees describes another Tensor {@code @Expression} method that differentiates
+     *     every parameter, or returns null
      */
-    public TensorLowering(Elements elements, TypeElement enclosing, CompilationUnitTree unit) {
+    public TensorLowering(Elements elements, TypeElement enclosing, CompilationUnitTree unit,
+            java.util.function.Function<ExecutableElement, TensorProgram.TensorCallee> callees) {
         this.names = new NameResolver(elements, enclosing, unit);
+        this.callees = callees;
     }
 
     /**
@@ -69,7 +75,8 @@ public final class TensorLowering {
      *
      * @throws LoweringException at the first unsupported construct
      */
-    public TensorProgram lower(BlockTree body, List<String> parameters) {
+    public TensorProgram lower(ExecutableElement method, BlockTree body, List<String> parameters) {
+        this.current = method;
         Map<String, Integer> env = new HashMap<>();
         for (int i = 0; i < parameters.size(); i++) {
             env.put(parameters.get(i), program.parameter(i));
@@ -120,10 +127,22 @@ public final class TensorLowering {
         List<ExecutableElement> candidates = names.resolveMethods(call.getMethodSelect(), call.getArguments().size());
         String name = call.getMethodSelect() instanceof IdentifierTree id ? id.getName().toString()
                 : call.getMethodSelect().toString().substring(call.getMethodSelect().toString().lastIndexOf('.') + 1);
+        if (candidates.size() == 1 && !candidates.get(0).equals(current)
+                && !((TypeElement) candidates.get(0).getEnclosingElement()).getQualifiedName().contentEquals(OPS)) {
+            TensorProgram.TensorCallee callee = callees.apply(candidates.get(0));
+            if (callee != null) {
+                List<Integer> inputs = new ArrayList<>();
+                for (ExpressionTree a : call.getArguments()) {
+                    inputs.add(tensor(a, env));
+                }
+                return program.callExpression(callee, inputs);
+            }
+        }
         if (candidates.isEmpty()
                 || !((TypeElement) candidates.get(0).getEnclosingElement()).getQualifiedName().contentEquals(OPS)) {
             throw new LoweringException(call, Message.TENSOR_BODY.format("'" + call.getMethodSelect()
-                    + "' is not a dev.gradus.Ops function (calls of other Tensor @Expression methods are not supported yet)"));
+                    + "' is neither a dev.gradus.Ops function nor a Tensor @Expression method (without recursion, "
+                    + "overloads or wrt)"));
         }
         List<TensorProgram.Arg> args = new ArrayList<>();
         List<Integer> inputs = new ArrayList<>();

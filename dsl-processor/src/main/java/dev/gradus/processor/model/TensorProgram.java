@@ -61,7 +61,20 @@ public final class TensorProgram {
      *     op depends on shapes and its rule is applied when the generated builder runs
      */
     public record Step(int index, Kind kind, int parameter, double constant, int like, String method, List<Arg> args,
-            List<Integer> inputs, Op rule) {
+            List<Integer> inputs, Op rule, TensorCallee callee) {
+    }
+
+    /**
+     * Another Tensor {@code @Expression} method called from a body: its generated graph
+     * builder and vector-Jacobian product are called instead of copying its body.
+     *
+     * @param gradients the generated class of the callee
+     * @param nodesRecord the callee's record of value and gradient nodes
+     * @param method the callee's name
+     * @param parameters the callee's parameter names
+     */
+    public record TensorCallee(com.palantir.javapoet.ClassName gradients, com.palantir.javapoet.ClassName nodesRecord,
+            String method, List<String> parameters) {
     }
 
     private final List<Step> steps = new ArrayList<>();
@@ -70,13 +83,14 @@ public final class TensorProgram {
 
     /** Adds (or finds) the step for parameter {@code i}. */
     public int parameter(int i) {
-        return intern(List.of("p", i), () -> new Step(steps.size(), Kind.PARAMETER, i, 0, -1, null, List.of(), List.of(), null));
+        return intern(List.of("p", i), () -> new Step(steps.size(), Kind.PARAMETER, i, 0, -1, null, List.of(), List.of(), null,
+                null));
     }
 
     /** Adds (or finds) a rank-0 constant with the dtype of step {@code like}. */
     public int constant(double value, int like) {
         return intern(List.of("c", Double.doubleToLongBits(value), like),
-                () -> new Step(steps.size(), Kind.CONSTANT, -1, value, like, null, List.of(), List.of(), null));
+                () -> new Step(steps.size(), Kind.CONSTANT, -1, value, like, null, List.of(), List.of(), null, null));
     }
 
     /** Adds (or finds) a call. */
@@ -85,7 +99,20 @@ public final class TensorProgram {
         key.add(method);
         key.addAll(args);
         return intern(key, () -> new Step(steps.size(), Kind.CALL, -1, 0, -1, method, List.copyOf(args),
-                List.copyOf(inputs), rule));
+                List.copyOf(inputs), rule, null));
+    }
+
+    /** Adds (or finds) a call of another Tensor {@code @Expression} method on the given steps. */
+    public int callExpression(TensorCallee callee, List<Integer> inputs) {
+        List<Object> key = new ArrayList<>();
+        key.add(callee);
+        key.addAll(inputs);
+        List<Arg> args = new ArrayList<>();
+        for (int i : inputs) {
+            args.add(Arg.step(i));
+        }
+        return intern(key, () -> new Step(steps.size(), Kind.CALL, -1, 0, -1, callee.method(), List.copyOf(args),
+                List.copyOf(inputs), null, callee));
     }
 
     private int intern(List<Object> key, java.util.function.Supplier<Step> make) {

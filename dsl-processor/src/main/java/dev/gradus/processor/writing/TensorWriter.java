@@ -48,7 +48,8 @@ public final class TensorWriter {
         cls.addType(record(nodesRecord, SourceBuilder.NODE, m, "The value node and gradient nodes of {@link " + link + "}."));
         cls.addType(record(tensorRecord, TENSOR, m, "The value and gradients of {@link " + link + "}, as new tensors."));
         cls.addMethod(nodesMethod(m, link));
-        cls.addMethod(gradientNodesMethod(m, nodesRecord, link));
+        cls.addMethod(gradientNodesMethod(m, nodesRecord, link, false));
+        cls.addMethod(gradientNodesMethod(m, nodesRecord, link, true));
         String field = m.name().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT) + "_PROGRAMS";
         cls.addField(cacheField(m, field, nodesRecord));
         cls.addMethod(tensorMethod(m, tensorRecord, field, link));
@@ -118,8 +119,13 @@ public final class TensorWriter {
                         args.add(a.isStep() ? local[a.step()] : a.literal());
                     }
                     local[s.index()] = names.newName("t" + s.index());
-                    code.addStatement("$T $N = $T.$N($L)", SourceBuilder.NODE, local[s.index()], SourceBuilder.OPS, s.method(),
-                            String.join(", ", args));
+                    if (s.callee() != null) {
+                        code.addStatement("$T $N = $T.$N($L)", SourceBuilder.NODE, local[s.index()], s.callee().gradients(),
+                                Names.nodesMethod(s.callee().method()), String.join(", ", args));
+                    } else {
+                        code.addStatement("$T $N = $T.$N($L)", SourceBuilder.NODE, local[s.index()], SourceBuilder.OPS,
+                                s.method(), String.join(", ", args));
+                    }
                 }
             }
         }
@@ -163,18 +169,26 @@ public final class TensorWriter {
                 .build();
     }
 
-    private static MethodSpec gradientNodesMethod(TensorMethod m, ClassName record, String link) {
+    private static MethodSpec gradientNodesMethod(TensorMethod m, ClassName record, String link, boolean seeded) {
         NameAllocator names = allocator(m);
         CodeBlock.Builder code = CodeBlock.builder();
+        String seed = seeded ? names.newName("gradient") : null;
         String builder = names.newName("builder");
         code.addStatement("$T $N = $N.graph().builder()", GRAPH_BUILDER, builder, m.parameters().get(0));
         String[] local = forward(m, code, names, builder);
         TensorProgram p = m.program();
         String value = local[p.result()];
-        code.beginControlFlow("if (!$N.shape().isScalar())", value)
-                .addStatement("throw new $T($S + $N.shape() + $S)", IllegalArgumentException.class,
-                        m.name() + ": the value has shape ", value, "; gradients need a scalar value (shape ())")
-                .endControlFlow();
+        if (seeded) {
+            code.beginControlFlow("if (!$N.type().equals($N.type()))", seed, value)
+                    .addStatement("throw new $T($S + $N.type() + $S + $N.type())", IllegalArgumentException.class,
+                            m.name() + "Vjp: the output gradient is ", seed, " but the value is ", value)
+                    .endControlFlow();
+        } else {
+            code.beginControlFlow("if (!$N.shape().isScalar())", value)
+                    .addStatement("throw new $T($S + $N.shape() + $S)", IllegalArgumentException.class,
+                            m.name() + ": the value has shape ", value, "; gradients need a scalar value (shape ())")
+                    .endControlFlow();
+        }
 
         boolean[] depends = new boolean[p.steps().size()];
         for (TensorProgram.Step s : p.steps()) {
@@ -188,7 +202,7 @@ public final class TensorWriter {
         }
         SourceBuilder b = new SourceBuilder(names, builder);
         Map<Integer, List<String>> contributions = new HashMap<>();
-        contributions.computeIfAbsent(p.result(), k -> new ArrayList<>()).add(b.constant(1.0, value));
+        contributions.computeIfAbsent(p.result(), k -> new ArrayList<>()).add(seeded ? seed : b.constant(1.0, value));
         for (int i = p.steps().size() - 1; i >= 0; i--) {
             TensorProgram.Step s = p.step(i);
             List<String> parts = contributions.get(i);
@@ -200,7 +214,23 @@ public final class TensorWriter {
             for (int in : s.inputs()) {
                 inputs.add(local[in]);
             }
-            if (s.rule() != null) {
+            if (s.callee() != null) {
+                // Another @Expression method: its generated vector-Jacobian product, not a copy of its body.
+                TensorProgram.TensorCallee c = s.callee();
+                String v = names.newName("vjp" + i);
+                List<String> callArgs = new ArrayList<>();
+                callArgs.add(g);
+                callArgs.addAll(inputs);
+                String[] uses = callArgs.toArray(new String[0]);
+                b.add(v, CodeBlock.of("$T $N = $T.$N($L)", c.nodesRecord(), v, c.gradients(), Names.vjpMethod(c.method()),
+                        String.join(", ", callArgs)), uses);
+                for (int k = 0; k < s.inputs().size(); k++) {
+                    if (depends[s.inputs().get(k)]) {
+                        String part = b.assign(CodeBlock.of("$N.$N()", v, Names.partial(c.parameters().get(k))), v);
+                        contributions.computeIfAbsent(s.inputs().get(k), x -> new ArrayList<>()).add(part);
+                    }
+                }
+            } else if (s.rule() != null) {
                 // The op's rule, applied now: it writes the statements for this step's gradient.
                 List<Partial<String>> partials = s.rule().vjp(b, inputs, local[i], g);
                 for (int k = 0; k < partials.size(); k++) {
@@ -234,8 +264,21 @@ public final class TensorWriter {
         }
         b.emit(code, results);
         code.addStatement("return new $T($L)", record, String.join(", ", results));
-        return MethodSpec.methodBuilder(Names.gradientNodesMethod(m.name()))
-                .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        MethodSpec.Builder method = MethodSpec.methodBuilder(seeded ? Names.vjpMethod(m.name())
+                : Names.gradientNodesMethod(m.name())).addModifiers(Modifier.PUBLIC, Modifier.STATIC);
+        if (seeded) {
+            method.addJavadoc("Builds the nodes of {@link $L} and its vector-Jacobian product: the gradients, with "
+                    + "respect to each wrt parameter, of Σ {@code $L} ⊙ value (what a caller's reverse sweep needs); "
+                    + "nothing runs.\n\n@param $L the gradient of some cost with respect to the value (same type)\n"
+                    + "@return the value node and one gradient node per wrt parameter\n"
+                    + "@throws IllegalArgumentException if shapes or dtypes do not fit\n", link, seed, seed)
+                    .addParameter(SourceBuilder.NODE, seed)
+                    .addParameters(parameters(m, SourceBuilder.NODE))
+                    .returns(record)
+                    .addCode(code.build());
+            return method.build();
+        }
+        return method
                 .addJavadoc("Builds the nodes of {@link $L} and of its gradients on the graph of the arguments (the "
                         + "derivative code was generated at compile time from the op table's rules); nothing runs.\n\n"
                         + "@return the value node and one gradient node per wrt parameter\n"

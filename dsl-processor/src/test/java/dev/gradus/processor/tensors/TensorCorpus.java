@@ -44,6 +44,18 @@ final class TensorCorpus {
         return sum(mul(softmax(t, 0), exp(Ops.mean(c, new int[] {0}, true))));
     }
 
+    @Expression
+    static Tensor dense(Tensor x, Tensor w, Tensor b) {
+        return tanh(add(matMul(x, w), b));
+    }
+
+    /** Calls {@link #dense} twice: the chain rule goes through dense's generated vector-Jacobian product. */
+    @Expression(wrt = {"w1", "b1", "w2", "b2"})
+    static Tensor twoLayers(Tensor x, Tensor y, Tensor w1, Tensor b1, Tensor w2, Tensor b2) {
+        Tensor h = dense(x, w1, b1);
+        return mean(square(sub(dense(h, w2, b2), y)));
+    }
+
     @Expression(wrt = {"x"})
     static Tensor reused(Tensor x, Tensor unused) {
         Tensor y = mul(x, x);

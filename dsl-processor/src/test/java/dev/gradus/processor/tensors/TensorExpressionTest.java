@@ -134,6 +134,26 @@ class TensorExpressionTest {
     }
 
     @Test
+    void callsOfOtherTensorExpressionsGoThroughTheirGeneratedVjp() {
+        List<Tensor> args = List.of(random(5, 3), random(5, 2), random(3, 4), random(4), random(4, 2), random(2));
+        checkAgainstGrad(args, List.of(2, 3, 4, 5),
+                in -> {
+                    var n = TensorCorpusGradients.twoLayersGradientNodes(in.get(0), in.get(1), in.get(2), in.get(3),
+                            in.get(4), in.get(5));
+                    return List.of(n.value(), n.dw1(), n.db1(), n.dw2(), n.db2());
+                },
+                in -> Ops.mean(Ops.square(Ops.sub(Ops.tanh(Ops.add(Ops.matMul(Ops.tanh(Ops.add(Ops.matMul(in.get(0),
+                        in.get(2)), in.get(3))), in.get(4)), in.get(5))), in.get(1)))));
+        var r = TensorCorpusGradients.twoLayers(args.get(0), args.get(1), args.get(2), args.get(3), args.get(4),
+                args.get(5));
+        Function<List<Tensor>, Double> f = a -> TensorCorpus.twoLayers(a.get(0), a.get(1), a.get(2), a.get(3), a.get(4),
+                a.get(5)).item();
+        assertEquals(f.apply(args), r.value().item(), 1e-14);
+        assertTrue(r.dw1().allClose(finiteDifference(f, args, 2), 1e-6, 1e-8));
+        assertTrue(r.db2().allClose(finiteDifference(f, args, 5), 1e-6, 1e-8));
+    }
+
+    @Test
     void reusedSubexpressionsAndUnusedParameters() {
         List<Tensor> args = List.of(random(4), random(2));
         var r = TensorCorpusGradients.reused(args.get(0), args.get(1));
