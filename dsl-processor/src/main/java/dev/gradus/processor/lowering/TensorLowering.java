@@ -14,17 +14,26 @@ import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
+import dev.gradus.op.BatchedMatMul;
 import dev.gradus.op.BinaryOp;
 import dev.gradus.op.BinaryOps;
+import dev.gradus.op.Concat;
+import dev.gradus.op.Gather;
 import dev.gradus.op.LeakyRelu;
 import dev.gradus.op.LinearAlgebra;
+import dev.gradus.op.LogSoftmax;
 import dev.gradus.op.MatMul;
 import dev.gradus.op.MatVec;
 import dev.gradus.op.Op;
+import dev.gradus.op.Reduction;
+import dev.gradus.op.Slice;
+import dev.gradus.op.Softmax;
+import dev.gradus.op.Transpose;
 import dev.gradus.op.UnaryOp;
 import dev.gradus.op.UnaryOps;
 import dev.gradus.processor.Message;
 import dev.gradus.processor.model.TensorProgram;
+import dev.gradus.tensor.SliceSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -209,6 +218,68 @@ public final class TensorLowering {
             case "outer" -> {
                 return inputs.size() == 2 ? LinearAlgebra.OUTER : null;
             }
+            case "batchedMatMul" -> {
+                if (inputs.size() == 2 && args.size() == 2) {
+                    return new BatchedMatMul(false, false);
+                }
+                if (inputs.size() == 2 && args.size() == 4 && isBoolean(args.get(2)) && isBoolean(args.get(3))) {
+                    return new BatchedMatMul(Boolean.parseBoolean(args.get(2).literal()),
+                            Boolean.parseBoolean(args.get(3).literal()));
+                }
+                return null;
+            }
+            case "softmax", "logSoftmax" -> {
+                Integer axis = args.size() == 2 && inputs.size() == 1 ? nonNegativeInt(args.get(1)) : null;
+                if (axis == null) {
+                    return null;
+                }
+                return name.equals("softmax") ? new Softmax(axis) : new LogSoftmax(axis);
+            }
+            case "sum", "mean", "max", "min", "prod", "logSumExp", "norm" -> {
+                return reduction(name, args, inputs);
+            }
+            case "transpose" -> {
+                if (inputs.size() != 1 || args.size() < 2) {
+                    return null;
+                }
+                int[] perm = new int[args.size() - 1];
+                for (int i = 1; i < args.size(); i++) {
+                    Integer a = nonNegativeInt(args.get(i));
+                    if (a == null) {
+                        return null;
+                    }
+                    perm[i - 1] = a;
+                }
+                try {
+                    return new Transpose(perm);
+                } catch (IllegalArgumentException notAPermutation) {
+                    return null;
+                }
+            }
+            case "gather" -> {
+                Integer axis = args.size() == 3 && inputs.size() == 2 ? nonNegativeInt(args.get(2)) : null;
+                return axis == null ? null : new Gather(axis);
+            }
+            case "concat" -> {
+                Integer axis = args.size() >= 2 && inputs.size() == args.size() - 1 ? nonNegativeInt(args.get(0)) : null;
+                return axis == null ? null : new Concat(axis);
+            }
+            case "slice" -> {
+                if (inputs.size() != 1 || args.size() != 5) {
+                    return null;
+                }
+                Integer axis = nonNegativeInt(args.get(1));
+                Integer start = anyInt(args.get(2));
+                Integer end = anyInt(args.get(3));
+                Integer step = anyInt(args.get(4));
+                if (axis == null || start == null || end == null || step == null || step == 0) {
+                    return null;
+                }
+                SliceSpec.Range[] ranges = new SliceSpec.Range[axis + 1];
+                java.util.Arrays.fill(ranges, SliceSpec.Range.all());
+                ranges[axis] = SliceSpec.Range.of(start, end, step);
+                return new Slice(SliceSpec.of(ranges));
+            }
             case "leakyRelu" -> {
                 if (inputs.size() == 1 && args.size() == 2 && numbers.get(1) != null) {
                     return new LeakyRelu(numbers.get(1));
@@ -219,6 +290,78 @@ public final class TensorLowering {
                 return null;
             }
         }
+    }
+
+    /**
+     * Returns the reduction a call describes when its axes are non-negative literals (as
+     * {@code Ops} would normalize them: sorted), or null when they depend on the input's rank
+     * ("all axes", negative axes) — then the node's own rule is used when the builder runs.
+     */
+    private static Op reduction(String name, List<TensorProgram.Arg> args, List<Integer> inputs) {
+        if (inputs.size() != 1 || args.size() < 2) {
+            return null;
+        }
+        List<Integer> axes = new ArrayList<>();
+        boolean keepDims = false;
+        TensorProgram.Arg second = args.get(1);
+        if (!second.isStep() && second.literal().startsWith("new int[]")) {
+            if (args.size() != 3 || !isBoolean(args.get(2))) {
+                return null;
+            }
+            keepDims = Boolean.parseBoolean(args.get(2).literal());
+            String body = second.literal().substring(second.literal().indexOf('{') + 1, second.literal().lastIndexOf('}'));
+            for (String part : body.split(",")) {
+                if (!part.isBlank()) {
+                    Integer a = parseNonNegative(part.trim());
+                    if (a == null) {
+                        return null;
+                    }
+                    axes.add(a);
+                }
+            }
+        } else {
+            for (int i = 1; i < args.size(); i++) {
+                Integer a = nonNegativeInt(args.get(i));
+                if (a == null) {
+                    return null;
+                }
+                axes.add(a);
+            }
+        }
+        if (axes.isEmpty() || axes.size() != new java.util.HashSet<>(axes).size()) {
+            return null;
+        }
+        int[] sorted = axes.stream().mapToInt(Integer::intValue).sorted().toArray();
+        return switch (name) {
+            case "sum" -> Reduction.sum(sorted, keepDims);
+            case "mean" -> Reduction.mean(sorted, keepDims);
+            case "max" -> Reduction.max(sorted, keepDims);
+            case "min" -> Reduction.min(sorted, keepDims);
+            case "prod" -> Reduction.prod(sorted, keepDims);
+            case "logSumExp" -> Reduction.logSumExp(sorted, keepDims);
+            default -> Reduction.norm(sorted, keepDims);
+        };
+    }
+
+    private static Integer nonNegativeInt(TensorProgram.Arg a) {
+        return a.isStep() ? null : parseNonNegative(a.literal());
+    }
+
+    private static Integer anyInt(TensorProgram.Arg a) {
+        if (a.isStep()) {
+            return null;
+        }
+        String t = a.literal();
+        boolean negative = t.startsWith("-");
+        Integer v = parseNonNegative(negative ? t.substring(1) : t);
+        return v == null ? null : negative ? -v : v;
+    }
+
+    private static Integer parseNonNegative(String text) {
+        if (!text.matches("[0-9]{1,9}")) {
+            return null;
+        }
+        return Integer.valueOf(text);
     }
 
     private static boolean isBoolean(TensorProgram.Arg a) {

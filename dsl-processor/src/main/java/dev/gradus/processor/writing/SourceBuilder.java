@@ -3,14 +3,19 @@ package dev.gradus.processor.writing;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.NameAllocator;
+import dev.gradus.op.BatchedMatMul;
 import dev.gradus.op.BinaryOp;
 import dev.gradus.op.Builder;
 import dev.gradus.op.Comparison;
 import dev.gradus.op.LeakyRelu;
 import dev.gradus.op.LinearAlgebra;
+import dev.gradus.op.LogSoftmax;
 import dev.gradus.op.MatMul;
 import dev.gradus.op.MatVec;
 import dev.gradus.op.Op;
+import dev.gradus.op.Reduction;
+import dev.gradus.op.Softmax;
+import dev.gradus.op.Transpose;
 import dev.gradus.op.UnaryOp;
 import dev.gradus.tensor.SliceSpec;
 import java.util.Arrays;
@@ -35,6 +40,8 @@ final class SourceBuilder implements Builder<String> {
     static final ClassName OPS = ClassName.get("dev.gradus", "Ops");
     static final ClassName NODE = ClassName.get("dev.gradus.graph", "Node");
     private static final ClassName COMPARISON = ClassName.get(Comparison.class);
+    private static final ClassName SLICE_SPEC = ClassName.get(SliceSpec.class);
+    private static final ClassName SLICE_RANGE = ClassName.get(SliceSpec.Range.class);
 
     private final List<Statement> statements = new java.util.ArrayList<>();
     private final NameAllocator names;
@@ -118,6 +125,22 @@ final class SourceBuilder implements Builder<String> {
         if (op == LinearAlgebra.DOT) {
             return CodeBlock.of("$T.dot($L)", OPS, joined);
         }
+        if (op instanceof BatchedMatMul m) {
+            return CodeBlock.of("$T.batchedMatMul($L, $L, $L)", OPS, joined, m.transposeA(), m.transposeB());
+        }
+        if (op instanceof Reduction r) {
+            return CodeBlock.of("$T.$N($L, $L, $L)", OPS, r.name(), joined, intArray(r.axes()), r.keepDims());
+        }
+        if (op instanceof Softmax s) {
+            return CodeBlock.of("$T.softmax($L, $L)", OPS, joined, s.axis());
+        }
+        if (op instanceof LogSoftmax s) {
+            return CodeBlock.of("$T.logSoftmax($L, $L)", OPS, joined, s.axis());
+        }
+        if (op instanceof Transpose t) {
+            String perm = intArray(t.perm());
+            return CodeBlock.of("$T.transpose($L, $L)", OPS, joined, perm);
+        }
         throw new IllegalStateException("no source form for " + op + " in a compile-time rule");
     }
 
@@ -154,17 +177,27 @@ final class SourceBuilder implements Builder<String> {
 
     @Override
     public String sliceGrad(String grad, String like, SliceSpec spec) {
-        throw new IllegalStateException("slice rules are applied when the generated builder runs");
+        List<CodeBlock> ranges = new java.util.ArrayList<>();
+        for (SliceSpec.Range r : spec.ranges()) {
+            ranges.add(r.end() == SliceSpec.END
+                    ? CodeBlock.of("$T.of($L, $T.END, $L)", SLICE_RANGE, r.start(), SLICE_SPEC, r.step())
+                    : CodeBlock.of("$T.of($L, $L, $L)", SLICE_RANGE, r.start(), r.end(), r.step()));
+        }
+        return assign(CodeBlock.of("$N.sliceGrad($N, $N, $T.of($L))", builder, grad, like, SLICE_SPEC,
+                CodeBlock.join(ranges, ", ")), grad, like);
     }
 
     @Override
     public String scatterAdd(String grad, String like, String indices, int axis) {
-        throw new IllegalStateException("gather rules are applied when the generated builder runs");
+        return assign(CodeBlock.of("$N.scatterAdd($N, $N, $N, $L)", builder, grad, like, indices, axis), grad, like, indices);
     }
 
     @Override
     public String concatPart(String grad, List<String> parts, int axis, int index) {
-        throw new IllegalStateException("concat rules are applied when the generated builder runs");
+        List<String> uses = new java.util.ArrayList<>(parts);
+        uses.add(grad);
+        return assign(CodeBlock.of("$N.concatPart($N, $T.of($L), $L, $L)", builder, grad, List.class,
+                String.join(", ", parts), axis, index), uses.toArray(new String[0]));
     }
 
     private static String intArray(int[] axes) {

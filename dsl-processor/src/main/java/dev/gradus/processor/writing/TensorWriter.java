@@ -230,9 +230,9 @@ public final class TensorWriter {
                         contributions.computeIfAbsent(s.inputs().get(k), x -> new ArrayList<>()).add(part);
                     }
                 }
-            } else if (s.rule() != null) {
+            } else if (s.rule() != null && compileTimeRule(s, b, inputs, local[i], g) != null) {
                 // The op's rule, applied now: it writes the statements for this step's gradient.
-                List<Partial<String>> partials = s.rule().vjp(b, inputs, local[i], g);
+                List<Partial<String>> partials = compileTimeRule(s, b, inputs, local[i], g);
                 for (int k = 0; k < partials.size(); k++) {
                     if (depends[s.inputs().get(k)] && partials.get(k).isPresent()) {
                         contributions.computeIfAbsent(s.inputs().get(k), x -> new ArrayList<>()).add(partials.get(k).get());
@@ -288,6 +288,20 @@ public final class TensorWriter {
                 .returns(record)
                 .addCode(code.build())
                 .build();
+    }
+
+    /**
+     * Applies a step's rule through the source builder, or returns null when the rule needs a
+     * form the builder cannot write (then the node's own rule runs when the builder runs).
+     * Applying a rule twice writes nothing new: equal statements are shared.
+     */
+    private static List<Partial<String>> compileTimeRule(TensorProgram.Step s, SourceBuilder b, List<String> inputs,
+            String output, String g) {
+        try {
+            return s.rule().vjp(b, inputs, output, g);
+        } catch (IllegalStateException noSourceForm) {
+            return null;
+        }
     }
 
     private static String sum(SourceBuilder b, List<String> parts) {

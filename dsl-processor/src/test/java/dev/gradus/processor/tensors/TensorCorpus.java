@@ -56,6 +56,22 @@ final class TensorCorpus {
         return mean(square(sub(dense(h, w2, b2), y)));
     }
 
+    /** Shape-carrying ops with literal parameters: their rules are applied at compile time. */
+    @Expression(wrt = {"a", "c"})
+    static Tensor shaped(Tensor a, Tensor c, Tensor ids) {
+        Tensor joined = Ops.concat(0, a, c);
+        Tensor rows = Ops.gather(joined, ids, 0);
+        Tensor cut = Ops.slice(rows, 1, 1, 4, 2);
+        Tensor t = Ops.transpose(cut, 1, 0);
+        return add(Ops.logSumExp(Ops.prod(t, 0), 0),
+                add(Ops.norm(Ops.min(softmax(rows, 1), 0), 0), Ops.mean(t, new int[] {0, 1}, false)));
+    }
+
+    @Expression
+    static Tensor batched(Tensor a, Tensor b) {
+        return Ops.sum(Ops.max(Ops.batchedMatMul(a, b, true, true), new int[] {2}, true), 0, 1, 2);
+    }
+
     @Expression(wrt = {"x"})
     static Tensor reused(Tensor x, Tensor unused) {
         Tensor y = mul(x, x);

@@ -154,6 +154,24 @@ class TensorExpressionTest {
     }
 
     @Test
+    void shapeCarryingOpsWithLiteralParametersDifferentiateAtCompileTime() {
+        Tensor ids = Tensor.ofInts(new int[] {4, 0, 2}, 3);
+        List<Tensor> args = List.of(random(2, 4), random(3, 4));
+        Function<List<Tensor>, Double> f = a -> TensorCorpus.shaped(a.get(0), a.get(1), ids).item();
+        var r = TensorCorpusGradients.shaped(args.get(0), args.get(1), ids);
+        assertEquals(f.apply(args), r.value().item(), 1e-12);
+        assertTrue(r.da().allClose(finiteDifference(f, args, 0), 1e-6, 1e-8), r.da() + " vs " + finiteDifference(f, args, 0));
+        assertTrue(r.dc().allClose(finiteDifference(f, args, 1), 1e-6, 1e-8), r.dc() + " vs " + finiteDifference(f, args, 1));
+
+        List<Tensor> pair = List.of(random(2, 3, 4), random(2, 5, 3));
+        Function<List<Tensor>, Double> g = a -> TensorCorpus.batched(a.get(0), a.get(1)).item();
+        var q = TensorCorpusGradients.batched(pair.get(0), pair.get(1));
+        assertEquals(g.apply(pair), q.value().item(), 1e-12);
+        assertTrue(q.da().allClose(finiteDifference(g, pair, 0), 1e-6, 1e-8));
+        assertTrue(q.db().allClose(finiteDifference(g, pair, 1), 1e-6, 1e-8));
+    }
+
+    @Test
     void reusedSubexpressionsAndUnusedParameters() {
         List<Tensor> args = List.of(random(4), random(2));
         var r = TensorCorpusGradients.reused(args.get(0), args.get(1));
