@@ -81,6 +81,15 @@ public final class Names {
         return method;
     }
 
+    /** Returns {@code wanted}, with underscores appended until it is none of {@code taken} (user parameter names). */
+    public static String free(String wanted, java.util.Collection<String> taken) {
+        String name = wanted;
+        while (taken.contains(name)) {
+            name = name + "_";
+        }
+        return name;
+    }
+
     static String capitalize(String s) {
         return Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }

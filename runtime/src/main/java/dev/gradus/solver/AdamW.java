@@ -37,7 +37,7 @@ public final class AdamW extends BaseSolver {
         super(b.gradientOptions(), List.of("m", "v"));
         this.learnRate = options.learnRate();
         this.weightDecay = b.weightDecay;
-        this.rule = new AdamRule(b.beta1, b.beta2, b.eps);
+        this.rule = b.rule();
     }
 
     /** Returns a builder with the default options. */
@@ -62,44 +62,11 @@ public final class AdamW extends BaseSolver {
     }
 
     /** Options of {@link AdamW}: those of {@link SolverBuilder}, beta1, beta2, eps and weightDecay. */
-    public static final class Builder extends SolverBuilder<Builder, AdamW> {
-        private double beta1 = Adam.DEFAULT_BETA1;
-        private double beta2 = Adam.DEFAULT_BETA2;
-        private double eps = Adam.DEFAULT_EPS;
+    public static final class Builder extends MomentBuilder<Builder, AdamW> {
         private double weightDecay = DEFAULT_WEIGHT_DECAY;
 
         private Builder() {
             super(DEFAULT_LEARN_RATE);
-        }
-
-        /**
-         * Sets β1, the decay rate of the first-moment average (default 0.9).
-         *
-         * @throws IllegalArgumentException if {@code beta1} is not in [0, 1)
-         */
-        public Builder beta1(double beta1) {
-            this.beta1 = Check.rate("beta1", beta1);
-            return this;
-        }
-
-        /**
-         * Sets β2, the decay rate of the second-moment average (default 0.999).
-         *
-         * @throws IllegalArgumentException if {@code beta2} is not in [0, 1)
-         */
-        public Builder beta2(double beta2) {
-            this.beta2 = Check.rate("beta2", beta2);
-            return this;
-        }
-
-        /**
-         * Sets ε, added to the denominator for numerical stability (default 1e-8).
-         *
-         * @throws IllegalArgumentException if {@code eps} is not a finite number &gt; 0
-         */
-        public Builder eps(double eps) {
-            this.eps = Check.positive("eps", eps);
-            return this;
         }
 
         /**

@@ -89,7 +89,7 @@ public abstract class SolverBuilder<B extends SolverBuilder<B, S>, S extends Sol
     }
 
     @SuppressWarnings("unchecked")
-    private B self() {
+    final B self() {
         return (B) this;
     }
 }

@@ -49,6 +49,7 @@ public final class TapeMachine implements AutoCloseable {
     private final Node[] boundWrt;
     private final Node[] boundGradient;
     private final Tensor[] boundHolder;
+    private final boolean[] boundCopies;
     private final Tensor[] valueOf;
     private final boolean nanWatch;
     private final boolean trace;
@@ -87,8 +88,18 @@ public final class TapeMachine implements AutoCloseable {
         this.boundWrt = c.bindWrt.toArray(new Node[0]);
         this.boundGradient = c.bindGradient.toArray(new Node[0]);
         this.boundHolder = new Tensor[boundWrt.length];
+        this.boundCopies = new boolean[boundWrt.length];
         for (int i = 0; i < boundWrt.length; i++) {
-            boundHolder[i] = Tensor.zeros(boundWrt[i].dtype(), boundWrt[i].shape());
+            Node gn = boundGradient[i];
+            // A gradient node's kept buffer is bound as it is: no copy per run. A copy is made only
+            // when the node is a constant or input (its value must not be changed through the
+            // gradient) or stands for several wrt nodes (each gets its own tensor).
+            boolean shared = false;
+            for (int j = 0; j < boundGradient.length; j++) {
+                shared |= j != i && boundGradient[j] == gn;
+            }
+            boundCopies[i] = !gn.isOp() || shared;
+            boundHolder[i] = boundCopies[i] ? Tensor.zeros(boundWrt[i].dtype(), boundWrt[i].shape()) : valueOf[gn.id()];
         }
     }
 
@@ -104,8 +115,9 @@ public final class TapeMachine implements AutoCloseable {
 
     /**
      * Runs the program once: reads the inputs' current values, executes every instruction,
-     * publishes the kept values and, with {@code bindGradients}, copies each gradient into its
-     * wrt node's {@link Node#gradient()} (overwriting, never accumulating across runs).
+     * publishes the kept values and, with {@code bindGradients}, binds each gradient to its wrt
+     * node's {@link Node#gradient()} (the machine's buffer, overwritten by every run, never
+     * accumulated across runs).
      *
      * @throws IllegalStateException if an input has no value, or the machine is closed
      * @throws IllegalArgumentException if a kernel refuses its input (an index out of range),
@@ -143,9 +155,10 @@ public final class TapeMachine implements AutoCloseable {
             n.unbindComputedValue(unavailableReason);
         }
         for (int i = 0; i < boundWrt.length; i++) {
-            Node gn = boundGradient[i];
-            Tensor gv = gn.isOp() ? valueOf[gn.id()] : gn.value();
-            boundHolder[i].copyFrom(gv);
+            if (boundCopies[i]) {
+                Node gn = boundGradient[i];
+                boundHolder[i].copyFrom(gn.isOp() ? valueOf[gn.id()] : gn.value());
+            }
             boundWrt[i].bindGradient(boundHolder[i]);
         }
     }
@@ -284,9 +297,9 @@ public final class TapeMachine implements AutoCloseable {
         }
 
         /**
-         * After each run, copies every gradient made by {@code Grad.of} on this graph into
-         * its wrt node's {@link Node#gradient()} (Gorgonia's BindDualValues; each run
-         * overwrites, never accumulates).
+         * After each run, binds every gradient made by {@code Grad.of} on this graph to its
+         * wrt node's {@link Node#gradient()} (Gorgonia's BindDualValues; each run overwrites,
+         * never accumulates). The bound tensor is the machine's buffer, valid until the next run.
          */
         public Builder bindGradients() {
             this.bindGradients = true;

@@ -31,6 +31,16 @@ public final class Charts {
         chart.getStyler().setMarkerSize(0);
         chart.addSeries("training loss", epochs, loss);
         chart.addSeries("test accuracy", epochs, accuracy);
+        return save(chart, file);
+    }
+
+    /**
+     * Writes {@code chart} to {@code file} as a PNG (".png" is added when missing), creating
+     * folders, and returns the file written.
+     *
+     * @throws IOException if the file cannot be written
+     */
+    static Path save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path file) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);

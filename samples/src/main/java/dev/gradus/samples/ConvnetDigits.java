@@ -147,7 +147,7 @@ public final class ConvnetDigits {
                 TapeMachine evaluator = TapeMachine.of(eval);
                 Progress progress = new Progress("digits convnet", (long) steps * o.epochs(), o.epochs(), out)) {
             for (int epoch = 1; epoch <= o.epochs(); epoch++) {
-                DigitsMlp.shuffle(order, random);
+                Training.shuffle(order, random);
                 double total = 0;
                 for (int s = 0; s < steps; s++) {
                     for (int r = 0; r < b; r++) {
@@ -164,7 +164,7 @@ public final class ConvnetDigits {
                 }
                 lossCurve[epoch - 1] = total / steps;
                 evaluator.runAll();
-                accuracyCurve[epoch - 1] = DigitsMlp.accuracy(predicted.value(), test.labels());
+                accuracyCurve[epoch - 1] = Training.accuracy(predicted.value(), test.labels());
                 progress.epoch(epoch, lossCurve[epoch - 1], accuracyCurve[epoch - 1]);
             }
         }

@@ -90,20 +90,7 @@ public final class Datasets {
             }
             l[r] = Integer.parseInt(parts[columns].trim());
         }
-        for (int c = 0; c < columns; c++) {
-            double mean = 0;
-            for (int r = 0; r < rows; r++) {
-                mean += f[r * columns + c] / rows;
-            }
-            double var = 0;
-            for (int r = 0; r < rows; r++) {
-                var += Math.pow(f[r * columns + c] - mean, 2) / rows;
-            }
-            double std = Math.sqrt(var);
-            for (int r = 0; r < rows; r++) {
-                f[r * columns + c] = (f[r * columns + c] - mean) / std;
-            }
-        }
+        Training.standardize(f, new double[0], columns);
         return new Labelled(f, l, rows, columns, header.length - 2);
     }
 

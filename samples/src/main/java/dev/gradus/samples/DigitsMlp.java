@@ -81,7 +81,7 @@ public final class DigitsMlp {
         Datasets.Labelled all = Datasets.digits();
         Datasets.Labelled train = all.select(i -> i % 5 != 4);
         Datasets.Labelled test = all.select(i -> i % 5 == 4);
-        standardize(train.features(), test.features(), 64);
+        Training.standardize(train.features(), test.features(), 64);
         SplittableRandom random = new SplittableRandom(o.seed());
         int b = o.batchSize();
 
@@ -118,7 +118,7 @@ public final class DigitsMlp {
                 TapeMachine evaluator = TapeMachine.of(eval);
                 Progress progress = new Progress("digits MLP", (long) steps * o.epochs(), o.epochs(), out)) {
             for (int epoch = 1; epoch <= o.epochs(); epoch++) {
-                shuffle(order, random);
+                Training.shuffle(order, random);
                 double total = 0;
                 for (int s = 0; s < steps; s++) {
                     for (int r = 0; r < b; r++) {
@@ -135,7 +135,7 @@ public final class DigitsMlp {
                 }
                 lossCurve[epoch - 1] = total / steps;
                 evaluator.runAll();
-                accuracyCurve[epoch - 1] = accuracy(predicted.value(), test.labels());
+                accuracyCurve[epoch - 1] = Training.accuracy(predicted.value(), test.labels());
                 progress.epoch(epoch, lossCurve[epoch - 1], accuracyCurve[epoch - 1]);
             }
         }
@@ -152,47 +152,6 @@ public final class DigitsMlp {
     private static Node model(Node x, List<Node> p) {
         Node hidden = relu(add(matMul(x, p.get(0)), p.get(1)));
         return add(matMul(hidden, p.get(2)), p.get(3));
-    }
-
-    /** Scales each column to mean 0 and variance 1 on the training rows (constant columns stay 0). */
-    static void standardize(double[] train, double[] test, int columns) {
-        int rows = train.length / columns;
-        for (int c = 0; c < columns; c++) {
-            double mean = 0;
-            for (int r = 0; r < rows; r++) {
-                mean += train[r * columns + c] / rows;
-            }
-            double var = 0;
-            for (int r = 0; r < rows; r++) {
-                var += Math.pow(train[r * columns + c] - mean, 2) / rows;
-            }
-            double scale = var > 0 ? 1 / Math.sqrt(var) : 0;
-            for (int r = 0; r < rows; r++) {
-                train[r * columns + c] = (train[r * columns + c] - mean) * scale;
-            }
-            for (int r = 0; r < test.length / columns; r++) {
-                test[r * columns + c] = (test[r * columns + c] - mean) * scale;
-            }
-        }
-    }
-
-    static double accuracy(Tensor predicted, int[] labels) {
-        int right = 0;
-        for (int i = 0; i < labels.length; i++) {
-            if ((int) predicted.getFlat(i) == labels[i]) {
-                right++;
-            }
-        }
-        return right / (double) labels.length;
-    }
-
-    static void shuffle(int[] a, SplittableRandom random) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
     }
 
     private static Map<String, Tensor> prefixed(String prefix, Map<String, Tensor> m) {

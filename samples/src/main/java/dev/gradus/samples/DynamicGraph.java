@@ -235,7 +235,7 @@ public final class DynamicGraph {
         long graphs = 0;
         try (Progress progress = new Progress("tree network", (long) steps * o.epochs(), o.epochs(), out)) {
             for (int epoch = 1; epoch <= o.epochs(); epoch++) {
-                DigitsMlp.shuffle(order, random);
+                Training.shuffle(order, random);
                 double total = 0;
                 for (int s = 0; s < steps; s++) {
                     for (Tensor sum : sums) {

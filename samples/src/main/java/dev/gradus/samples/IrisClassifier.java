@@ -155,7 +155,7 @@ public final class IrisClassifier {
                 TapeMachine evaluator = TapeMachine.of(eval);
                 Progress progress = new Progress("iris MLP", (long) steps * o.epochs(), o.epochs(), out)) {
             for (int epoch = 1; epoch <= o.epochs(); epoch++) {
-                DigitsMlp.shuffle(order, random);
+                Training.shuffle(order, random);
                 double total = 0;
                 for (int s = 0; s < steps; s++) {
                     for (int r = 0; r < b; r++) {
@@ -171,7 +171,7 @@ public final class IrisClassifier {
                 }
                 lossCurve[epoch - 1] = total / steps;
                 evaluator.runAll();
-                accuracyCurve[epoch - 1] = DigitsMlp.accuracy(predicted.value(), test.labels());
+                accuracyCurve[epoch - 1] = Training.accuracy(predicted.value(), test.labels());
                 progress.epoch(epoch, lossCurve[epoch - 1], accuracyCurve[epoch - 1]);
             }
         }

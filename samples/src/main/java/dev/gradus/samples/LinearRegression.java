@@ -15,11 +15,9 @@ import dev.gradus.tensor.DType;
 import dev.gradus.vm.TapeMachine;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -147,7 +145,7 @@ public final class LinearRegression {
         int every = Math.max(1, o.epochs() / 10);
         try (TapeMachine machine = TapeMachine.builder(g).bindGradients().build()) {
             for (int epoch = 1; epoch <= o.epochs(); epoch++) {
-                DigitsMlp.shuffle(order, random);
+                Training.shuffle(order, random);
                 double total = 0;
                 for (int s = 0; s < steps; s++) {
                     for (int k = 0; k < b; k++) {
@@ -207,14 +205,7 @@ public final class LinearRegression {
                 new double[] {r.intercept(), r.slope() + r.intercept()});
         line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         line.setMarker(SeriesMarkers.NONE);
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        String name = file.toString();
-        String base = name.endsWith(".png") ? name.substring(0, name.length() - 4) : name;
-        BitmapEncoder.saveBitmap(chart, base, BitmapEncoder.BitmapFormat.PNG);
-        return Path.of(base + ".png");
+        return Charts.save(chart, file);
     }
 
     /** A standard normal draw (Box–Muller), since {@link SplittableRandom} has none on Java 17. */

@@ -3,10 +3,8 @@ package dev.gradus.samples;
 import dev.gradus.annotations.Expression;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 
@@ -201,14 +199,7 @@ public final class XorDsl {
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setMarkerSize(0);
         chart.addSeries("loss", steps, loss);
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        String name = file.toString();
-        String base = name.endsWith(".png") ? name.substring(0, name.length() - 4) : name;
-        BitmapEncoder.saveBitmap(chart, base, BitmapEncoder.BitmapFormat.PNG);
-        return Path.of(base + ".png");
+        return Charts.save(chart, file);
     }
 
     /** Returns the network's probability that {@code x1 XOR x2} is 1, the parameters in {@link #PARAMETERS} order. */

@@ -3,8 +3,10 @@ package dev.gradus.processor.writing;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.NameAllocator;
 import dev.gradus.op.BinaryOp;
+import dev.gradus.op.BinaryOps;
 import dev.gradus.op.Comparison;
 import dev.gradus.op.UnaryOp;
+import dev.gradus.op.UnaryOps;
 import dev.gradus.processor.Names;
 import dev.gradus.processor.model.Callee;
 import dev.gradus.processor.model.Differentiator;
@@ -24,15 +26,20 @@ import java.util.Set;
  */
 final class CodeEmitter {
     private final List<String> parameters;
+    private final boolean floatParameters;
     private final NameAllocator names = new NameAllocator();
     private final Map<Expr, String> locals = new HashMap<>();
     private final Map<List<Object>, String> callLocals = new HashMap<>();
     private final Set<List<Object>> needsRecord = new LinkedHashSet<>();
     private final CodeBlock.Builder code = CodeBlock.builder();
 
-    /** Creates an emitter for a method with the given parameter names (reserved as names). */
-    CodeEmitter(List<String> parameters, List<String> reserved) {
+    /**
+     * Creates an emitter for a method with the given parameter names (reserved as names);
+     * {@code floatParameters} says whether they are float (else double).
+     */
+    CodeEmitter(List<String> parameters, boolean floatParameters, List<String> reserved) {
         this.parameters = parameters;
+        this.floatParameters = floatParameters;
         for (String p : parameters) {
             names.newName(p, "param:" + p);
         }
@@ -234,9 +241,32 @@ final class CodeEmitter {
             if (sb.length() > 0) {
                 sb.append(", ");
             }
-            sb.append(e.callee().isFloat() ? "(float) " + wrap(text(a)) : unparenthesize(text(a)));
+            sb.append(e.callee().isFloat() ? asFloat(a) : unparenthesize(text(a)));
         }
         return sb.toString();
+    }
+
+    /** Returns {@code e} as a float expression, casting only when its Java type is double. */
+    String asFloat(Expr e) {
+        String t = statementText(e);
+        return isFloatTyped(e) ? t : "(float) " + wrap(t);
+    }
+
+    /**
+     * Returns true if the text written for {@code e} has Java type float: a float parameter, a
+     * float callee's value or partial, or + − · / and negation of such (locals are double).
+     */
+    private boolean isFloatTyped(Expr e) {
+        if (locals.containsKey(e)) {
+            return false;
+        }
+        return switch (e.kind()) {
+            case PARAMETER -> floatParameters;
+            case CALL -> e.callee().isFloat();
+            case APPLY -> (e.op() == BinaryOps.ADD || e.op() == BinaryOps.SUB || e.op() == BinaryOps.MUL
+                    || e.op() == BinaryOps.DIV || e.op() == UnaryOps.NEG) && e.children().stream().allMatch(this::isFloatTyped);
+            default -> false;
+        };
     }
 
     private static String wrap(String s) {

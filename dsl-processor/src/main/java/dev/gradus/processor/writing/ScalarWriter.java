@@ -99,8 +99,9 @@ public final class ScalarWriter {
         return out;
     }
 
-    private static String cast(ScalarMethod m, String expr) {
-        return m.isFloat() ? "(float) " + (CodeEmitter.isAtomic(expr) ? expr : "(" + expr + ")") : expr;
+    /** Returns the text of {@code e} as the method's result type: cast to float (where needed) in float methods. */
+    private static String result(ScalarMethod m, CodeEmitter emitter, Expr e) {
+        return m.isFloat() ? emitter.asFloat(e) : emitter.statementText(e);
     }
 
     private static MethodSpec recordMethod(ScalarMethod m, ClassName record, TypeName scalar, String link) {
@@ -114,11 +115,11 @@ public final class ScalarWriter {
                 }
             }
         }
-        CodeEmitter emitter = new CodeEmitter(m.parameters(), List.of());
+        CodeEmitter emitter = new CodeEmitter(m.parameters(), m.isFloat(), List.of());
         emitter.emit(roots);
         List<String> args = new ArrayList<>();
         for (Expr r : roots) {
-            args.add(cast(m, emitter.statementText(r)));
+            args.add(result(m, emitter, r));
         }
         return MethodSpec.methodBuilder(m.name())
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
@@ -132,8 +133,8 @@ public final class ScalarWriter {
     }
 
     private static MethodSpec arrayMethod(ScalarMethod m, TypeName scalar, String link) {
-        String gradient = freeName(m, "gradient");
-        CodeEmitter emitter = new CodeEmitter(m.parameters(), List.of(gradient));
+        String gradient = Names.free("gradient", m.parameters());
+        CodeEmitter emitter = new CodeEmitter(m.parameters(), m.isFloat(), List.of(gradient));
         List<Expr> roots = new ArrayList<>();
         roots.add(m.value());
         roots.addAll(m.gradient());
@@ -142,9 +143,9 @@ public final class ScalarWriter {
         body.add(checkLength(gradient, m.wrt().size()));
         body.add(emitter.code());
         for (int i = 0; i < m.gradient().size(); i++) {
-            body.addStatement("$N[$L] = $L", gradient, i, cast(m, emitter.statementText(m.gradient().get(i))));
+            body.addStatement("$N[$L] = $L", gradient, i, result(m, emitter, m.gradient().get(i)));
         }
-        body.addStatement("return $L", cast(m, emitter.statementText(m.value())));
+        body.addStatement("return $L", result(m, emitter, m.value()));
         return MethodSpec.methodBuilder(m.name())
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("Computes {@link $L}, writes its partial derivatives into {@code $L} (in the order $L) and "
@@ -158,10 +159,10 @@ public final class ScalarWriter {
     }
 
     private static MethodSpec hessianMethod(ScalarMethod m, TypeName scalar, String link) {
-        String gradient = freeName(m, "gradient");
-        String hessian = freeName(m, "hessian");
+        String gradient = Names.free("gradient", m.parameters());
+        String hessian = Names.free("hessian", m.parameters());
         int n = m.wrt().size();
-        CodeEmitter emitter = new CodeEmitter(m.parameters(), List.of(gradient, hessian));
+        CodeEmitter emitter = new CodeEmitter(m.parameters(), m.isFloat(), List.of(gradient, hessian));
         List<Expr> roots = new ArrayList<>();
         roots.add(m.value());
         roots.addAll(m.gradient());
@@ -176,18 +177,18 @@ public final class ScalarWriter {
         body.add(checkLength(hessian, n * n));
         body.add(emitter.code());
         for (int i = 0; i < n; i++) {
-            body.addStatement("$N[$L] = $L", gradient, i, cast(m, emitter.statementText(m.gradient().get(i))));
+            body.addStatement("$N[$L] = $L", gradient, i, result(m, emitter, m.gradient().get(i)));
         }
         for (int a = 0; a < n; a++) {
             for (int b = a; b < n; b++) {
-                String v = cast(m, emitter.statementText(m.hessian().get(a).get(b)));
+                String v = result(m, emitter, m.hessian().get(a).get(b));
                 body.addStatement("$N[$L] = $L", hessian, a * n + b, v);
                 if (a != b) {
                     body.addStatement("$N[$L] = $N[$L]", hessian, b * n + a, hessian, a * n + b);
                 }
             }
         }
-        body.addStatement("return $L", cast(m, emitter.statementText(m.value())));
+        body.addStatement("return $L", result(m, emitter, m.value()));
         return MethodSpec.methodBuilder(Names.hessianMethod(m.name()))
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("Computes {@link $L}, writes its gradient into {@code $L} and its Hessian, row-major, into "
@@ -221,13 +222,5 @@ public final class ScalarWriter {
             names.add(m.parameters().get(i));
         }
         return String.join(", ", names);
-    }
-
-    private static String freeName(ScalarMethod m, String wanted) {
-        String name = wanted;
-        while (m.parameters().contains(name)) {
-            name = name + "_";
-        }
-        return name;
     }
 }

@@ -214,6 +214,8 @@ public final class TensorWriter {
             for (int in : s.inputs()) {
                 inputs.add(local[in]);
             }
+            List<Partial<String>> partials = s.callee() == null && s.rule() != null
+                    ? compileTimeRule(s, b, inputs, local[i], g) : null;
             if (s.callee() != null) {
                 // Another @Expression method: its generated vector-Jacobian product, not a copy of its body.
                 TensorProgram.TensorCallee c = s.callee();
@@ -230,9 +232,8 @@ public final class TensorWriter {
                         contributions.computeIfAbsent(s.inputs().get(k), x -> new ArrayList<>()).add(part);
                     }
                 }
-            } else if (s.rule() != null && compileTimeRule(s, b, inputs, local[i], g) != null) {
-                // The op's rule, applied now: it writes the statements for this step's gradient.
-                List<Partial<String>> partials = compileTimeRule(s, b, inputs, local[i], g);
+            } else if (partials != null) {
+                // The op's rule, applied now: it wrote the statements for this step's gradient.
                 for (int k = 0; k < partials.size(); k++) {
                     if (depends[s.inputs().get(k)] && partials.get(k).isPresent()) {
                         contributions.computeIfAbsent(s.inputs().get(k), x -> new ArrayList<>()).add(partials.get(k).get());
@@ -292,8 +293,8 @@ public final class TensorWriter {
 
     /**
      * Applies a step's rule through the source builder, or returns null when the rule needs a
-     * form the builder cannot write (then the node's own rule runs when the builder runs).
-     * Applying a rule twice writes nothing new: equal statements are shared.
+     * form the builder cannot write (then the node's own rule runs when the builder runs; the
+     * statements a failed attempt buffered are unused and dropped).
      */
     private static List<Partial<String>> compileTimeRule(TensorProgram.Step s, SourceBuilder b, List<String> inputs,
             String output, String g) {
@@ -338,10 +339,7 @@ public final class TensorWriter {
 
     private static MethodSpec tensorMethod(TensorMethod m, ClassName record, String field, String link) {
         List<String> args = new ArrayList<>(m.parameters());
-        String result = "result";
-        while (m.parameters().contains(result)) {
-            result = result + "_";
-        }
+        String result = Names.free("result", m.parameters());
         List<String> outs = new ArrayList<>();
         for (int i = 0; i < components(m).size(); i++) {
             outs.add(result + "[" + i + "]");
