@@ -197,7 +197,7 @@ public final class GradusProcessor extends AbstractProcessor {
                 return false;
             }
             TensorProgram program = new TensorLowering(processingEnv.getElementUtils(), type, unit, this::tensorCallee)
-                    .lower(m, tree.getBody(), parameters);
+                    .lower(m, tree.getBody(), parameters, wrt);
             TensorWriter.write(new TensorMethod(type, m, parameters, wrt, program), cls);
             return true;
         }
@@ -296,10 +296,10 @@ public final class GradusProcessor extends AbstractProcessor {
         return null;
     }
 
-    /** Describes another Tensor @Expression method that differentiates every parameter, or returns null. */
+    /** Describes another Tensor @Expression method for the chain rule, or returns null. */
     private TensorProgram.TensorCallee tensorCallee(ExecutableElement m) {
         Expression a = m.getAnnotation(Expression.class);
-        if (a == null || a.wrt().length > 0 || !m.getModifiers().contains(Modifier.STATIC) || !isTensorMethod(m)
+        if (a == null || !m.getModifiers().contains(Modifier.STATIC) || !isTensorMethod(m)
                 || !(m.getEnclosingElement() instanceof TypeElement owner)) {
             return null;
         }
@@ -307,8 +307,14 @@ public final class GradusProcessor extends AbstractProcessor {
         for (VariableElement p : m.getParameters()) {
             parameters.add(p.getSimpleName().toString());
         }
+        List<Integer> wrt = new ArrayList<>();
+        for (int i = 0; i < parameters.size(); i++) {
+            if (a.wrt().length == 0 || List.of(a.wrt()).contains(parameters.get(i))) {
+                wrt.add(i);
+            }
+        }
         return new TensorProgram.TensorCallee(Names.gradientsClass(owner), Names.nodesRecord(owner, m),
-                m.getSimpleName().toString(), List.copyOf(parameters));
+                m.getSimpleName().toString(), List.copyOf(parameters), List.copyOf(wrt));
     }
 
     /** Describes another scalar @Expression method for the chain rule, or returns null. */

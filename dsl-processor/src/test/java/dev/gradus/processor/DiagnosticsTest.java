@@ -340,6 +340,36 @@ class DiagnosticsTest {
     }
 
     @Test
+    void tensorCalleeMissingWrt() {
+        JavaFileObject src = source("    @Expression(wrt = {\"w\"})",
+                "    static dev.gradus.tensor.Tensor layer(dev.gradus.tensor.Tensor x, dev.gradus.tensor.Tensor w) {",
+                "        return dev.gradus.Ops.tanh(dev.gradus.Ops.matMul(x, w));", "    }",
+                "    @Expression",
+                "    static dev.gradus.tensor.Tensor deep(dev.gradus.tensor.Tensor x, dev.gradus.tensor.Tensor w) {",
+                "        dev.gradus.tensor.Tensor h = layer(x, w);",
+                "        return dev.gradus.Ops.sum(layer(h, w));", "    }");
+        Compilation c = compile(src);
+        assertThat(c).hadErrorContaining("[TensorExpressionUnsupported] 'layer' does not differentiate its parameter 'x' "
+                + "(its wrt leaves it out), but this method's gradient flows through it; add 'x' to the wrt of 'layer'")
+                .inFile(src).onLineContaining("dev.gradus.tensor.Tensor h = layer(x, w);");
+        assertThat(c).hadErrorCount(1);
+        assertNoInternalError(c);
+    }
+
+    @Test
+    void tensorAxesMustBeLiterals() {
+        JavaFileObject src = source("    static final int[] AXES = {0};",
+                "    @Expression",
+                "    static dev.gradus.tensor.Tensor loss(dev.gradus.tensor.Tensor x) {",
+                "        return dev.gradus.Ops.sum(dev.gradus.Ops.softmax(x, AXES[0]));", "    }");
+        Compilation c = compile(src);
+        assertThat(c).hadErrorContaining("[TensorExpressionUnsupported] 'AXES[0]' is not a Tensor parameter, local or Ops "
+                + "call, nor a literal or static final constant")
+                .inFile(src).onLineContaining("Ops.softmax");
+        assertNoInternalError(c);
+    }
+
+    @Test
     void tensorBody() {
         JavaFileObject src = source("    @Expression",
                 "    static dev.gradus.tensor.Tensor loss(dev.gradus.tensor.Tensor x) {",

@@ -17,17 +17,22 @@ abstract class AlongAxis extends Op {
      * Creates the op.
      *
      * @param name op name
-     * @param axis the normalized (non-negative) axis
-     * @throws IllegalArgumentException if {@code axis} is negative
+     * @param axis the axis; a negative axis counts from the end of each input's rank
+     *     (the form the DSL's compile-time rules need before ranks are known)
      */
     AlongAxis(String name, int axis) {
         super(name);
-        this.axis = AxisLoops.checkNormalized(name, axis);
+        this.axis = axis;
     }
 
-    /** Returns the axis the op normalizes over. */
+    /** Returns the axis the op normalizes over, as given (negative: counted from the end). */
     public final int axis() {
         return axis;
+    }
+
+    /** Returns the non-negative axis for an input of rank {@code rank} (not checked against it). */
+    final int axisFor(int rank) {
+        return axis < 0 ? axis + rank : axis;
     }
 
     @Override
@@ -45,7 +50,11 @@ abstract class AlongAxis extends Op {
         checkArity(inputs.size());
         TensorType x = inputs.get(0);
         AxisLoops.checkFloat(this, x);
-        AxisLoops.checkAxis(this, axis, x.shape());
+        int resolved = axisFor(x.shape().rank());
+        if (resolved < 0 || resolved >= x.shape().rank()) {
+            throw new IllegalArgumentException(name() + " axis " + axis + " is out of range for an input of rank "
+                    + x.shape().rank() + " (shape " + x.shape() + ")");
+        }
         return x;
     }
 
@@ -54,6 +63,7 @@ abstract class AlongAxis extends Op {
     public final void compute(Tensor[] inputs, Tensor out) {
         Tensor x = inputs[0];
         Shape s = x.shape();
+        int axis = axisFor(s.rank());
         int n = s.dim(axis);
         int xs = x.stride(axis);
         int os = out.stride(axis);

@@ -30,8 +30,11 @@ public interface Builder<T> {
 
     /**
      * The inverse of a reduction: broadcasts {@code grad}, the gradient of a reduction of
-     * {@code like} over the normalized {@code axes}, back to {@code like}'s shape;
-     * {@code keptDims} says whether the reduction kept the reduced axes as size 1.
+     * {@code like} over {@code axes}, back to {@code like}'s shape; {@code keptDims} says
+     * whether the reduction kept the reduced axes as size 1. Here and in {@link #sizeOf} and
+     * {@link #sum}, axes are resolved against {@code like}'s rank as
+     * {@link dev.gradus.tensor.Shape#resolveAxes} does (negative axes count from the end,
+     * null means every axis), so a rule never needs the rank.
      */
     T expandLike(T grad, T like, int[] axes, boolean keptDims);
 
@@ -165,9 +168,9 @@ public interface Builder<T> {
         return apply(Comparison.EQ.mask(), List.of(a, b));
     }
 
-    /** Sum over the normalized {@code axes}. */
+    /** Sum over {@code axes}, resolved against {@code x}'s rank (see {@link #expandLike}). */
     default T sum(T x, int[] axes, boolean keepDims) {
-        return apply(Reduction.sum(axes, keepDims), List.of(x));
+        return apply(Reduction.asWritten(Reduction.Kind.SUM, axes, keepDims), List.of(x));
     }
 
     /** op(a)·op(b) where op transposes when the flag is set. */

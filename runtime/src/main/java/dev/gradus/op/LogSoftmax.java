@@ -16,8 +16,7 @@ public final class LogSoftmax extends AlongAxis {
     /**
      * Creates log-softmax along {@code axis}.
      *
-     * @param axis the normalized (non-negative) axis
-     * @throws IllegalArgumentException if {@code axis} is negative
+     * @param axis the axis; negative counts from the end of the input's rank
      */
     public LogSoftmax(int axis) {
         super("logSoftmax", axis);

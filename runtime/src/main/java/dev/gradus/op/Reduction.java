@@ -15,7 +15,10 @@ import java.util.function.DoubleBinaryOperator;
  *
  * <p>Axes are given normalized (sorted, distinct, non-negative; see
  * {@link Shape#normalizeAxes}, which also turns "no axes given" into "all axes"). An empty
- * {@code axes} array reduces over no axis, so the op is the identity.
+ * {@code axes} array reduces over no axis, so the op is the identity. A reduction made by
+ * {@link #asWritten} instead keeps its axes as a user wrote them before the rank was known
+ * (negative axes count from the end, no axes means all) and resolves them against each
+ * input's rank; the DSL's compile-time rules need such ops, and both forms share one rule.
  *
  * <p>Reducing over zero elements gives the identity of the reduction: sum 0, prod 1,
  * logSumExp −∞, norm 0; mean gives NaN (0 / 0). Max and min have no identity, so
@@ -61,8 +64,15 @@ public final class Reduction extends Op {
     }
 
     private final Kind kind;
+    /** Normalized axes, or, when {@link #written}, the axes as written (null: every axis). */
     private final int[] axes;
+    private final boolean written;
     private final boolean keepDims;
+    /** The last rank a written reduction was resolved against, so runs do not allocate. */
+    private volatile ResolvedAxes resolved;
+
+    private record ResolvedAxes(int rank, int[] axes) {
+    }
 
     /**
      * Creates a reduction.
@@ -76,7 +86,66 @@ public final class Reduction extends Op {
         super(kind.opName);
         this.kind = kind;
         this.axes = checkNormalized(kind.opName, axes);
+        this.written = false;
         this.keepDims = keepDims;
+    }
+
+    private Reduction(Kind kind, int[] writtenAxes, boolean keepDims, boolean written) {
+        super(kind.opName);
+        this.kind = kind;
+        this.axes = writtenAxes == null ? null : writtenAxes.clone();
+        this.written = written;
+        this.keepDims = keepDims;
+    }
+
+    /**
+     * Creates a reduction whose axes are resolved against each input's rank: negative axes
+     * count from the end and null means every axis (an empty array means no axis, as in
+     * {@link #Reduction(Kind, int[], boolean)}). Axes that are all non-negative give the same
+     * op as that constructor, sorted.
+     *
+     * @param kind which reduction
+     * @param axes the axes as written, or null for every axis; copied
+     * @param keepDims whether the reduced axes stay in the output as size 1
+     * @throws IllegalArgumentException if an axis is repeated
+     */
+    public static Reduction asWritten(Kind kind, int[] axes, boolean keepDims) {
+        if (axes == null) {
+            return new Reduction(kind, null, keepDims, true);
+        }
+        int[] sorted = axes.clone();
+        Arrays.sort(sorted);
+        for (int i = 1; i < sorted.length; i++) {
+            if (sorted[i] == sorted[i - 1]) {
+                throw new IllegalArgumentException(kind.opName + ": axis " + sorted[i] + " is repeated in "
+                        + Arrays.toString(axes));
+            }
+        }
+        return sorted.length == 0 || sorted[0] >= 0 ? new Reduction(kind, sorted, keepDims)
+                : new Reduction(kind, axes, keepDims, true);
+    }
+
+    /**
+     * Returns the normalized axes this reduction reduces for an input of rank {@code rank};
+     * allocation-free after the first call with a given rank.
+     *
+     * @throws IllegalArgumentException if an axis is out of range for {@code rank}
+     */
+    public int[] axesFor(int rank) {
+        if (!written) {
+            return axes;
+        }
+        ResolvedAxes r = resolved;
+        if (r == null || r.rank() != rank) {
+            r = new ResolvedAxes(rank, Shape.resolveAxes(axes, rank));
+            resolved = r;
+        }
+        return r.axes();
+    }
+
+    /** Returns whether the axes are kept as written, to be resolved against the input's rank. */
+    public boolean isWritten() {
+        return written;
     }
 
     private static int[] checkNormalized(String opName, int[] axes) {
@@ -129,9 +198,12 @@ public final class Reduction extends Op {
         return kind;
     }
 
-    /** Returns a copy of the reduced axes. */
+    /**
+     * Returns a copy of the reduced axes: normalized, or as written when {@link #isWritten()}
+     * (then null stands for every axis).
+     */
     public int[] axes() {
-        return axes.clone();
+        return axes == null ? null : axes.clone();
     }
 
     /** Returns whether the reduced axes stay as size 1. */
@@ -156,10 +228,17 @@ public final class Reduction extends Op {
         TensorType x = inputs.get(0);
         AxisLoops.checkFloat(this, x);
         Shape s = x.shape();
-        checkAxes(name(), axes, s);
-        Shape out = s.reduce(axes, keepDims);
+        int[] ax;
+        try {
+            ax = axesFor(s.rank());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name() + " axes " + Arrays.toString(axes)
+                    + " are out of range for an input of rank " + s.rank() + " (shape " + s + ")", e);
+        }
+        checkAxes(name(), ax, s);
+        Shape out = s.reduce(ax, keepDims);
         if ((kind == Kind.MAX || kind == Kind.MIN) && out.size() > 0) {
-            for (int a : axes) {
+            for (int a : ax) {
                 if (s.dim(a) == 0) {
                     throw new IllegalArgumentException(name() + " over axis " + a + " of shape " + s
                             + " reduces zero elements, and " + name() + " has no identity value");
@@ -184,11 +263,12 @@ public final class Reduction extends Op {
     @Override
     public void compute(Tensor[] inputs, Tensor out) {
         Tensor x = inputs[0];
+        int[] axes = axesFor(x.rank());
         Loops.reduce(x, axes, out, kind.init, kind.firstPass);
         switch (kind) {
             case MEAN -> divideBy(out, AxisLoops.reducedSize(x.shape(), axes));
-            case LOG_SUM_EXP -> logSumExpSecondPass(x, out);
-            case NORM -> normSecondPass(x, out);
+            case LOG_SUM_EXP -> logSumExpSecondPass(x, axes, out);
+            case NORM -> normSecondPass(x, axes, out);
             default -> {
             }
         }
@@ -206,7 +286,7 @@ public final class Reduction extends Op {
      * With m = max x in {@code out}: log Σ exp x = m + log Σ exp(x − m), where every
      * exp(x − m) ≤ 1 and the largest is 1, so the sum neither overflows nor vanishes.
      */
-    private void logSumExpSecondPass(Tensor x, Tensor out) {
+    private static void logSumExpSecondPass(Tensor x, int[] axes, Tensor out) {
         int inner = AxisLoops.innerSize(x, axes);
         int innerStride = AxisLoops.innerStride(x, axes);
         int rows = AxisLoops.rows(x, axes);
@@ -232,7 +312,7 @@ public final class Reduction extends Op {
      * With s = max |x| in {@code out}: √(Σ x²) = s·√(Σ (x/s)²), where every (x/s)² ≤ 1, so
      * squaring neither overflows nor underflows for large or tiny x (LAPACK's dnrm2 idea).
      */
-    private void normSecondPass(Tensor x, Tensor out) {
+    private static void normSecondPass(Tensor x, int[] axes, Tensor out) {
         int inner = AxisLoops.innerSize(x, axes);
         int innerStride = AxisLoops.innerStride(x, axes);
         int rows = AxisLoops.rows(x, axes);
@@ -258,7 +338,8 @@ public final class Reduction extends Op {
 
     /**
      * The reverse rules, with g the output gradient, y the output and E(t) the expansion of
-     * t back over the reduced axes ({@link Builder#expandLike}).
+     * t back over the reduced axes ({@link Builder#expandLike}). The axes go to the builder
+     * as this op holds them (written ones are resolved by the builder against x).
      */
     @Override
     public <T> List<Partial<T>> vjp(Builder<T> b, List<T> inputs, T output, T gradOut) {
@@ -296,7 +377,8 @@ public final class Reduction extends Op {
         T zero = b.constant(0, x);
         T isZero = b.equalMask(x, zero);
         T nonZero = b.add(x, isZero);
-        T p = expand(b, b.apply(new Reduction(Kind.PROD, axes, keepDims), List.of(nonZero)), x);
+        T p = expand(b, b.apply(written ? new Reduction(Kind.PROD, axes, keepDims, true)
+                : new Reduction(Kind.PROD, axes, keepDims), List.of(nonZero)), x);
         T zeros = expand(b, b.sum(isZero, axes, keepDims), x);
         T factor = b.add(b.div(b.equalMask(zeros, zero), nonZero), b.mul(b.equalMask(zeros, b.constant(1, x)), isZero));
         return b.mul(b.mul(expand(b, gradOut, x), p), factor);
@@ -308,16 +390,17 @@ public final class Reduction extends Op {
 
     @Override
     public String parameters() {
-        return "axes=" + Arrays.toString(axes) + (keepDims ? ", keepDims=true" : "");
+        return "axes=" + (axes == null ? "all" : Arrays.toString(axes)) + (keepDims ? ", keepDims=true" : "");
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Reduction r && r.kind == kind && r.keepDims == keepDims && Arrays.equals(r.axes, axes);
+        return o instanceof Reduction r && r.kind == kind && r.keepDims == keepDims && r.written == written
+                && Arrays.equals(r.axes, axes);
     }
 
     @Override
     public int hashCode() {
-        return (kind.ordinal() * 31 + Arrays.hashCode(axes)) * 2 + (keepDims ? 1 : 0);
+        return ((kind.ordinal() * 31 + Arrays.hashCode(axes)) * 2 + (keepDims ? 1 : 0)) * 2 + (written ? 1 : 0);
     }
 }

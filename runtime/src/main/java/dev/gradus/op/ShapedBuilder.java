@@ -70,7 +70,7 @@ public abstract class ShapedBuilder<T> implements Builder<T> {
         Shape ls = shapeOf(like);
         T g = grad;
         if (!keptDims) {
-            Shape kept = ls.reduce(axes, true);
+            Shape kept = ls.reduce(Shape.resolveAxes(axes, ls.rank()), true);
             if (!shapeOf(g).equals(kept)) {
                 g = apply(new Reshape(kept), List.of(g));
             }
@@ -85,7 +85,7 @@ public abstract class ShapedBuilder<T> implements Builder<T> {
     public T sizeOf(T like, int[] axes) {
         Shape ls = shapeOf(like);
         long n = 1;
-        for (int a : axes) {
+        for (int a : Shape.resolveAxes(axes, ls.rank())) {
             n *= ls.dim(a);
         }
         return constant(n, like);

@@ -15,8 +15,7 @@ public final class Softmax extends AlongAxis {
     /**
      * Creates softmax along {@code axis}.
      *
-     * @param axis the normalized (non-negative) axis
-     * @throws IllegalArgumentException if {@code axis} is negative
+     * @param axis the axis; negative counts from the end of the input's rank
      */
     public Softmax(int axis) {
         super("softmax", axis);

@@ -11,7 +11,10 @@ import java.util.List;
  * dtype. The kernel copies through a strided view of the input into the contiguous output.
  */
 public final class Transpose extends Op {
+    /** The permutation, or null for "reverse the axes of whatever rank comes" ({@link #reversed()}). */
     private final int[] perm;
+    /** The last reversal permutation built, so runs do not allocate one. */
+    private volatile int[] reversal;
 
     /**
      * Creates the permutation {@code perm} (non-negative axes).
@@ -27,13 +30,55 @@ public final class Transpose extends Op {
         }
     }
 
-    /** Returns a copy of the permutation. */
-    public int[] perm() {
-        return perm.clone();
+    private Transpose() {
+        super("transpose");
+        this.perm = null;
     }
 
-    /** Returns the permutation that undoes this one: {@code inverse[perm[i]] = i}. */
+    /**
+     * Returns the transpose that reverses the axes of an input of any rank, as
+     * {@code Ops.transpose(x)} does once it knows x's rank: the form the DSL's compile-time
+     * rules need. It is its own inverse.
+     */
+    public static Transpose reversed() {
+        return new Transpose();
+    }
+
+    /** Returns whether this is {@link #reversed()}, whose permutation depends on the input's rank. */
+    public boolean isReversed() {
+        return perm == null;
+    }
+
+    /** Returns a copy of the permutation, or null for {@link #reversed()}. */
+    public int[] perm() {
+        return perm == null ? null : perm.clone();
+    }
+
+    /** Returns the permutation applied to an input of rank {@code rank}; allocation-free when it repeats. */
+    int[] permFor(int rank) {
+        if (perm != null) {
+            return perm;
+        }
+        int[] r = reversal;
+        if (r == null || r.length != rank) {
+            r = new int[rank];
+            for (int i = 0; i < rank; i++) {
+                r[i] = rank - 1 - i;
+            }
+            reversal = r;
+        }
+        return r;
+    }
+
+    /**
+     * Returns the permutation that undoes this one: {@code inverse[perm[i]] = i}.
+     *
+     * @throws IllegalStateException for {@link #reversed()}, which has no fixed permutation
+     */
     public int[] inversePerm() {
+        if (perm == null) {
+            throw new IllegalStateException("the reversed transpose has no fixed permutation; it is its own inverse");
+        }
         int[] inverse = new int[perm.length];
         for (int i = 0; i < perm.length; i++) {
             inverse[perm[i]] = i;
@@ -50,6 +95,7 @@ public final class Transpose extends Op {
     public TensorType infer(List<TensorType> inputs) {
         checkArity(inputs.size());
         TensorType x = inputs.get(0);
+        int[] perm = permFor(x.shape().rank());
         try {
             Tensor.checkPermutation(perm, x.shape().rank());
         } catch (IllegalArgumentException e) {
@@ -64,18 +110,18 @@ public final class Transpose extends Op {
 
     @Override
     public void compute(Tensor[] inputs, Tensor out) {
-        Loops.copy(inputs[0].transpose(perm), out);
+        Loops.copy(inputs[0].transpose(permFor(inputs[0].rank())), out);
     }
 
     @Override
     public <T> List<Partial<T>> vjp(Builder<T> b, List<T> inputs, T output, T gradOut) {
         // y[perm-permuted index] = x[index]: the gradient goes back through the inverse permutation.
-        return List.of(Partial.of(b.transpose(gradOut, inversePerm())));
+        return List.of(Partial.of(perm == null ? b.apply(this, List.of(gradOut)) : b.transpose(gradOut, inversePerm())));
     }
 
     @Override
     public String parameters() {
-        return "perm=" + Arrays.toString(perm);
+        return perm == null ? "perm=reversed" : "perm=" + Arrays.toString(perm);
     }
 
     @Override
@@ -85,6 +131,6 @@ public final class Transpose extends Op {
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(perm) * 31 + 3;
+        return perm == null ? 7 : Arrays.hashCode(perm) * 31 + 3;
     }
 }

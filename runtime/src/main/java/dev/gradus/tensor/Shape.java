@@ -163,6 +163,20 @@ public final class Shape {
         return out;
     }
 
+    /**
+     * Resolves axes as a builder rule or a written reduction holds them against {@code rank}:
+     * null means every axis, an empty array no axis, and otherwise as {@link #normalizeAxes}.
+     *
+     * @return new normalized axes (sorted, distinct, non-negative)
+     * @throws IllegalArgumentException when an axis is out of range or repeated
+     */
+    public static int[] resolveAxes(int[] axes, int rank) {
+        if (axes == null) {
+            return normalizeAxes(new int[0], rank);
+        }
+        return axes.length == 0 ? new int[0] : normalizeAxes(axes, rank);
+    }
+
     /** Returns this shape with the given (normalized, sorted) axes removed or set to 1. */
     public Shape reduce(int[] axes, boolean keepDims) {
         int[] out = new int[keepDims ? dims.length : dims.length - axes.length];

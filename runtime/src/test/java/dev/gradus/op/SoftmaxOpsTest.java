@@ -173,10 +173,13 @@ class SoftmaxOpsTest {
                     () -> op.infer(List.of(new TensorType(DType.INT32, Shape.of(4)))));
             assertTrue(e.getMessage().contains(op.name()) && e.getMessage().contains("int32"), e.getMessage());
         }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Softmax(-1));
-        assertTrue(e.getMessage().contains("softmax") && e.getMessage().contains("-1"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new LogSoftmax(-2));
-        assertTrue(e.getMessage().contains("logSoftmax") && e.getMessage().contains("-2"), e.getMessage());
+        // A negative axis counts from the end of each input's rank; one too far is named at infer.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Softmax(-3).infer(List.of(new TensorType(DType.FLOAT64, Shape.of(2, 3)))));
+        assertTrue(e.getMessage().contains("softmax axis -3") && e.getMessage().contains("rank 2"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new LogSoftmax(-3).infer(List.of(new TensorType(DType.FLOAT64, Shape.of(2, 3)))));
+        assertTrue(e.getMessage().contains("logSoftmax axis -3") && e.getMessage().contains("rank 2"), e.getMessage());
     }
 
     @Test

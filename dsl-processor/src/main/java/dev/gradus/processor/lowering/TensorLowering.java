@@ -15,6 +15,7 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import dev.gradus.op.BatchedMatMul;
+import dev.gradus.op.BroadcastTo;
 import dev.gradus.op.BinaryOp;
 import dev.gradus.op.BinaryOps;
 import dev.gradus.op.Concat;
@@ -26,6 +27,7 @@ import dev.gradus.op.MatMul;
 import dev.gradus.op.MatVec;
 import dev.gradus.op.Op;
 import dev.gradus.op.Reduction;
+import dev.gradus.op.Reshape;
 import dev.gradus.op.Slice;
 import dev.gradus.op.Softmax;
 import dev.gradus.op.Transpose;
@@ -33,6 +35,7 @@ import dev.gradus.op.UnaryOp;
 import dev.gradus.op.UnaryOps;
 import dev.gradus.processor.Message;
 import dev.gradus.processor.model.TensorProgram;
+import dev.gradus.tensor.Shape;
 import dev.gradus.tensor.SliceSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,21 +50,20 @@ import javax.lang.model.util.Elements;
 /**
  * Lowers the body of a Tensor {@code @Expression} method — local Tensor variables and calls
  * of {@code dev.gradus.Ops} functions — to a {@link TensorProgram}, deciding for each call
- * whose derivative rule the processor can apply at compile time (ops that do not depend on
- * shapes: the elementwise table, matMul, matVec, dot, outer, leakyRelu) and whose rule must
- * wait until the generated builder runs and the op exists with its shapes (reductions,
- * softmax, transpose, slice, concat, gather, batchedMatMul).
+ * with the op instance whose derivative rule the processor applies at compile time. Axes a
+ * user writes without knowing the rank (a reduction over every axis, negative axes,
+ * {@code transpose(x)}) stay as written in the op, which resolves them against each input's
+ * rank, so every rule can be applied at compile time.
  */
 public final class TensorLowering {
     private static final String OPS = "dev.gradus.Ops";
 
-    /** Ops functions that build exactly one node whose inputs are the call's tensor arguments, in order. */
-    private static final Set<String> RULE_AT_BUILD_TIME = Set.of("sum", "mean", "max", "min", "prod", "logSumExp", "norm",
-            "softmax", "logSoftmax", "transpose", "slice", "concat", "gather", "batchedMatMul");
 
     private final NameResolver names;
     private final java.util.function.Function<ExecutableElement, TensorProgram.TensorCallee> callees;
     private final TensorProgram program = new TensorProgram();
+    /** The call tree of each step that calls another method, for messages. */
+    private final Map<Integer, Tree> calleeCalls = new HashMap<>();
     private ExecutableElement current;
 
     /**
@@ -84,7 +86,7 @@ public final class TensorLowering {
      *
      * @throws LoweringException at the first unsupported construct
      */
-    public TensorProgram lower(ExecutableElement method, BlockTree body, List<String> parameters) {
+    public TensorProgram lower(ExecutableElement method, BlockTree body, List<String> parameters, List<Integer> wrt) {
         this.current = method;
         Map<String, Integer> env = new HashMap<>();
         for (int i = 0; i < parameters.size(); i++) {
@@ -109,6 +111,7 @@ public final class TensorLowering {
                 }
                 case RETURN -> {
                     program.setResult(tensor(((ReturnTree) s).getExpression(), env));
+                    checkCalleesDifferentiate(wrt);
                     return program;
                 }
                 default -> throw new LoweringException(s, Message.TENSOR_BODY.format(
@@ -116,6 +119,30 @@ public final class TensorLowering {
             }
         }
         throw new LoweringException(body, Message.TENSOR_BODY.format("the body must end with a return"));
+    }
+
+    /**
+     * Fails at the call when a gradient the method needs would have to flow through a
+     * parameter that the called {@code @Expression} method leaves out of its wrt.
+     */
+    private void checkCalleesDifferentiate(List<Integer> wrt) {
+        boolean[] depends = new boolean[program.steps().size()];
+        for (TensorProgram.Step s : program.steps()) {
+            if (s.kind() == TensorProgram.Kind.PARAMETER) {
+                depends[s.index()] = wrt.contains(s.parameter());
+            }
+            for (int k = 0; k < s.inputs().size(); k++) {
+                int in = s.inputs().get(k);
+                depends[s.index()] |= depends[in];
+                if (depends[in] && s.callee() != null && !s.callee().wrt().contains(k)) {
+                    String p = s.callee().parameters().get(k);
+                    throw new LoweringException(calleeCalls.get(s.index()), Message.TENSOR_BODY.format("'"
+                            + s.callee().method() + "' does not differentiate its parameter '" + p + "' (its wrt leaves "
+                            + "it out), but this method's gradient flows through it; add '" + p + "' to the wrt of '"
+                            + s.callee().method() + "'"));
+                }
+            }
+        }
     }
 
     private int tensor(ExpressionTree e, Map<String, Integer> env) {
@@ -129,7 +156,7 @@ public final class TensorLowering {
             return call(call, env);
         }
         throw new LoweringException(e, Message.TENSOR_BODY.format("'" + e + "' is not a Tensor parameter, local or "
-                + "Ops call"));
+                + "Ops call, nor a literal or static final constant"));
     }
 
     private int call(MethodInvocationTree call, Map<String, Integer> env) {
@@ -144,14 +171,16 @@ public final class TensorLowering {
                 for (ExpressionTree a : call.getArguments()) {
                     inputs.add(tensor(a, env));
                 }
-                return program.callExpression(callee, inputs);
+                int step = program.callExpression(callee, inputs);
+                calleeCalls.putIfAbsent(step, call);
+                return step;
             }
         }
         if (candidates.isEmpty()
                 || !((TypeElement) candidates.get(0).getEnclosingElement()).getQualifiedName().contentEquals(OPS)) {
             throw new LoweringException(call, Message.TENSOR_BODY.format("'" + call.getMethodSelect()
-                    + "' is neither a dev.gradus.Ops function nor a Tensor @Expression method (without recursion, "
-                    + "overloads or wrt)"));
+                    + "' is neither a dev.gradus.Ops function nor a Tensor @Expression method (without recursion or "
+                    + "overloads)"));
         }
         List<TensorProgram.Arg> args = new ArrayList<>();
         List<Integer> inputs = new ArrayList<>();
@@ -186,18 +215,22 @@ public final class TensorLowering {
                 return program.call(name, List.of(TensorProgram.Arg.step(c), args.get(1)), List.of(c, inputs.get(0)), binary);
             }
         }
-        Op rule = shapeFreeRule(name, args, inputs, numbers, call);
+        Op rule = rule(name, args, inputs, numbers, call);
         if (rule != null) {
             return program.call(name, args, inputs, rule);
-        }
-        if (RULE_AT_BUILD_TIME.contains(name)) {
-            return program.call(name, args, inputs, null);
         }
         throw new LoweringException(call, Message.TENSOR_BODY.format("Ops." + name + " is not supported in Tensor "
                 + "@Expression methods yet"));
     }
 
-    private static Op shapeFreeRule(String name, List<TensorProgram.Arg> args, List<Integer> inputs, List<Double> numbers,
+    /**
+     * Returns the op whose rule the processor applies at compile time for a call, built from
+     * the call's literal arguments (axes the op resolves against the input's rank when it
+     * runs), or null when {@code name} is not an op Tensor bodies support.
+     *
+     * @throws LoweringException when the op is supported but an argument is not a literal it needs
+     */
+    private static Op rule(String name, List<TensorProgram.Arg> args, List<Integer> inputs, List<Double> numbers,
             Tree at) {
         switch (name) {
             case "matMul" -> {
@@ -226,43 +259,60 @@ public final class TensorLowering {
                     return new BatchedMatMul(Boolean.parseBoolean(args.get(2).literal()),
                             Boolean.parseBoolean(args.get(3).literal()));
                 }
-                return null;
+                throw new LoweringException(at, Message.TENSOR_BODY.format("batchedMatMul's transpose flags must be "
+                        + "literals"));
             }
             case "softmax", "logSoftmax" -> {
-                Integer axis = args.size() == 2 && inputs.size() == 1 ? nonNegativeInt(args.get(1)) : null;
+                Integer axis = args.size() == 2 && inputs.size() == 1 ? anyInt(args.get(1)) : null;
                 if (axis == null) {
-                    return null;
+                    throw new LoweringException(at, Message.TENSOR_BODY.format(name + "'s axis must be an int literal or "
+                            + "constant"));
                 }
+                // A negative axis stays as written: the op resolves it against the input's rank.
                 return name.equals("softmax") ? new Softmax(axis) : new LogSoftmax(axis);
             }
             case "sum", "mean", "max", "min", "prod", "logSumExp", "norm" -> {
-                return reduction(name, args, inputs);
+                return reduction(name, args, inputs, at);
             }
             case "transpose" -> {
-                if (inputs.size() != 1 || args.size() < 2) {
+                if (inputs.size() != 1) {
                     return null;
+                }
+                if (args.size() == 1) {
+                    // transpose(x): reverse whatever rank x has.
+                    return Transpose.reversed();
                 }
                 int[] perm = new int[args.size() - 1];
                 for (int i = 1; i < args.size(); i++) {
                     Integer a = nonNegativeInt(args.get(i));
                     if (a == null) {
-                        return null;
+                        throw new LoweringException(at, Message.TENSOR_BODY.format("transpose's permutation must be "
+                                + "non-negative int literals or constants"));
                     }
                     perm[i - 1] = a;
                 }
                 try {
                     return new Transpose(perm);
                 } catch (IllegalArgumentException notAPermutation) {
-                    return null;
+                    throw new LoweringException(at, Message.TENSOR_BODY.format("transpose's axes "
+                            + java.util.Arrays.toString(perm) + " are not a permutation"));
                 }
             }
             case "gather" -> {
                 Integer axis = args.size() == 3 && inputs.size() == 2 ? nonNegativeInt(args.get(2)) : null;
-                return axis == null ? null : new Gather(axis);
+                if (axis == null) {
+                    throw new LoweringException(at, Message.TENSOR_BODY.format("gather's axis must be a non-negative "
+                            + "int literal or constant"));
+                }
+                return new Gather(axis);
             }
             case "concat" -> {
                 Integer axis = args.size() >= 2 && inputs.size() == args.size() - 1 ? nonNegativeInt(args.get(0)) : null;
-                return axis == null ? null : new Concat(axis);
+                if (axis == null) {
+                    throw new LoweringException(at, Message.TENSOR_BODY.format("concat's axis must be a non-negative "
+                            + "int literal or constant, followed by the tensors"));
+                }
+                return new Concat(axis);
             }
             case "slice" -> {
                 if (inputs.size() != 1 || args.size() != 5) {
@@ -273,12 +323,27 @@ public final class TensorLowering {
                 Integer end = anyInt(args.get(3));
                 Integer step = anyInt(args.get(4));
                 if (axis == null || start == null || end == null || step == null || step == 0) {
-                    return null;
+                    throw new LoweringException(at, Message.TENSOR_BODY.format("slice's axis (non-negative), start, end "
+                            + "and step (not 0) must be int literals or constants"));
                 }
                 SliceSpec.Range[] ranges = new SliceSpec.Range[axis + 1];
                 java.util.Arrays.fill(ranges, SliceSpec.Range.all());
                 ranges[axis] = SliceSpec.Range.of(start, end, step);
                 return new Slice(SliceSpec.of(ranges));
+            }
+            case "reshape", "broadcastTo" -> {
+                // Both rules need only x (reshapeLike, unbroadcast): the target shape, -1 included,
+                // is resolved by Ops when the builder runs; the prototype's shape is never read.
+                if (inputs.size() != 1 || !args.get(0).isStep()) {
+                    return null;
+                }
+                for (int i = 1; i < args.size(); i++) {
+                    if (anyInt(args.get(i)) == null) {
+                        throw new LoweringException(at, Message.TENSOR_BODY.format(name + "'s dimensions must be int "
+                                + "literals or constants"));
+                    }
+                }
+                return name.equals("reshape") ? new Reshape(Shape.scalar()) : new BroadcastTo(Shape.scalar());
             }
             case "leakyRelu" -> {
                 if (inputs.size() == 1 && args.size() == 2 && numbers.get(1) != null) {
@@ -293,54 +358,61 @@ public final class TensorLowering {
     }
 
     /**
-     * Returns the reduction a call describes when its axes are non-negative literals (as
-     * {@code Ops} would normalize them: sorted), or null when they depend on the input's rank
-     * ("all axes", negative axes) — then the node's own rule is used when the builder runs.
+     * Returns the reduction a call describes. Its axes stay as written (negative ones, or
+     * none for "every axis") and are resolved against the input's rank when the op runs, so
+     * the rule can be applied now for any rank.
      */
-    private static Op reduction(String name, List<TensorProgram.Arg> args, List<Integer> inputs) {
-        if (inputs.size() != 1 || args.size() < 2) {
+    private static Op reduction(String name, List<TensorProgram.Arg> args, List<Integer> inputs, Tree at) {
+        if (inputs.size() != 1) {
             return null;
         }
         List<Integer> axes = new ArrayList<>();
         boolean keepDims = false;
-        TensorProgram.Arg second = args.get(1);
-        if (!second.isStep() && second.literal().startsWith("new int[]")) {
+        boolean explicitArray = false;
+        if (args.size() >= 2 && !args.get(1).isStep() && args.get(1).literal().startsWith("new int[]")) {
             if (args.size() != 3 || !isBoolean(args.get(2))) {
-                return null;
+                throw new LoweringException(at, Message.TENSOR_BODY.format(name + "(x, axes, keepDims) needs a literal "
+                        + "keepDims"));
             }
+            explicitArray = true;
             keepDims = Boolean.parseBoolean(args.get(2).literal());
-            String body = second.literal().substring(second.literal().indexOf('{') + 1, second.literal().lastIndexOf('}'));
+            String literal = args.get(1).literal();
+            String body = literal.substring(literal.indexOf('{') + 1, literal.lastIndexOf('}'));
             for (String part : body.split(",")) {
                 if (!part.isBlank()) {
-                    Integer a = parseNonNegative(part.trim());
+                    Integer a = anyInt(TensorProgram.Arg.literal(part.trim()));
                     if (a == null) {
-                        return null;
+                        throw new LoweringException(at, Message.TENSOR_BODY.format(name + "'s axes must be int literals"));
                     }
                     axes.add(a);
                 }
             }
         } else {
             for (int i = 1; i < args.size(); i++) {
-                Integer a = nonNegativeInt(args.get(i));
+                Integer a = anyInt(args.get(i));
                 if (a == null) {
-                    return null;
+                    throw new LoweringException(at, Message.TENSOR_BODY.format(name + "'s axes must be int literals or "
+                            + "constants"));
                 }
                 axes.add(a);
             }
         }
-        if (axes.isEmpty() || axes.size() != new java.util.HashSet<>(axes).size()) {
-            return null;
+        if (axes.size() != new java.util.HashSet<>(axes).size()) {
+            throw new LoweringException(at, Message.TENSOR_BODY.format(name + " repeats an axis in " + axes));
         }
-        int[] sorted = axes.stream().mapToInt(Integer::intValue).sorted().toArray();
-        return switch (name) {
-            case "sum" -> Reduction.sum(sorted, keepDims);
-            case "mean" -> Reduction.mean(sorted, keepDims);
-            case "max" -> Reduction.max(sorted, keepDims);
-            case "min" -> Reduction.min(sorted, keepDims);
-            case "prod" -> Reduction.prod(sorted, keepDims);
-            case "logSumExp" -> Reduction.logSumExp(sorted, keepDims);
-            default -> Reduction.norm(sorted, keepDims);
+        // As in Ops: no axes at all (sum(x), or an empty array) means every axis.
+        int[] written = axes.isEmpty() ? null : axes.stream().mapToInt(Integer::intValue).toArray();
+        Reduction.Kind kind = switch (name) {
+            case "sum" -> Reduction.Kind.SUM;
+            case "mean" -> Reduction.Kind.MEAN;
+            case "max" -> Reduction.Kind.MAX;
+            case "min" -> Reduction.Kind.MIN;
+            case "prod" -> Reduction.Kind.PROD;
+            case "logSumExp" -> Reduction.Kind.LOG_SUM_EXP;
+            default -> Reduction.Kind.NORM;
         };
+        assert explicitArray || !keepDims;
+        return Reduction.asWritten(kind, written, keepDims);
     }
 
     private static Integer nonNegativeInt(TensorProgram.Arg a) {

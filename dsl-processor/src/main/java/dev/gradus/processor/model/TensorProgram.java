@@ -57,8 +57,8 @@ public final class TensorProgram {
      * @param method the Ops function of a CALL
      * @param args the arguments of a CALL
      * @param inputs the steps a CALL's node takes as inputs, in the op's input order
-     * @param rule the op whose rule the processor applies at compile time, or null when the
-     *     op depends on shapes and its rule is applied when the generated builder runs
+     * @param rule the op whose rule the processor applies at compile time (null for
+     *     parameters, constants and calls of other methods)
      */
     public record Step(int index, Kind kind, int parameter, double constant, int like, String method, List<Arg> args,
             List<Integer> inputs, Op rule, TensorCallee callee) {
@@ -72,9 +72,11 @@ public final class TensorProgram {
      * @param nodesRecord the callee's record of value and gradient nodes
      * @param method the callee's name
      * @param parameters the callee's parameter names
+     * @param wrt the indices of the parameters the callee differentiates (its record has a
+     *     gradient for each), ascending
      */
     public record TensorCallee(com.palantir.javapoet.ClassName gradients, com.palantir.javapoet.ClassName nodesRecord,
-            String method, List<String> parameters) {
+            String method, List<String> parameters, List<Integer> wrt) {
     }
 
     private final List<Step> steps = new ArrayList<>();

@@ -129,7 +129,10 @@ final class SourceBuilder implements Builder<String> {
             return CodeBlock.of("$T.batchedMatMul($L, $L, $L)", OPS, joined, m.transposeA(), m.transposeB());
         }
         if (op instanceof Reduction r) {
-            return CodeBlock.of("$T.$N($L, $L, $L)", OPS, r.name(), joined, intArray(r.axes()), r.keepDims());
+            // Ops reads an empty array as "every axis": a written reduction over every axis prints as one.
+            int[] axes = r.axes();
+            return CodeBlock.of("$T.$N($L, $L, $L)", OPS, r.name(), joined, intArray(axes == null ? new int[0] : axes),
+                    r.keepDims());
         }
         if (op instanceof Softmax s) {
             return CodeBlock.of("$T.softmax($L, $L)", OPS, joined, s.axis());
@@ -138,8 +141,8 @@ final class SourceBuilder implements Builder<String> {
             return CodeBlock.of("$T.logSoftmax($L, $L)", OPS, joined, s.axis());
         }
         if (op instanceof Transpose t) {
-            String perm = intArray(t.perm());
-            return CodeBlock.of("$T.transpose($L, $L)", OPS, joined, perm);
+            return t.isReversed() ? CodeBlock.of("$T.transpose($L)", OPS, joined)
+                    : CodeBlock.of("$T.transpose($L, $L)", OPS, joined, intArray(t.perm()));
         }
         throw new IllegalStateException("no source form for " + op + " in a compile-time rule");
     }
@@ -201,6 +204,9 @@ final class SourceBuilder implements Builder<String> {
     }
 
     private static String intArray(int[] axes) {
+        if (axes == null) {
+            return "null";
+        }
         String s = Arrays.toString(axes);
         return "new int[] {" + s.substring(1, s.length() - 1) + "}";
     }

@@ -23,10 +23,8 @@ import javax.lang.model.element.Modifier;
  * <ul>
  * <li>{@code mNodes(Node...)}: the graph builder of the body;</li>
  * <li>{@code mGradientNodes(Node...)}: the forward nodes plus the derivative nodes, returned
- * as the record {@code MNodes}. The reverse sweep is written here, at compile time; each
- * step's rule comes from the op table — applied now through {@link SourceBuilder} for ops
- * that do not depend on shapes, or written as a call of the node's own rule for ops whose
- * parameters exist only once shapes are known;</li>
+ * as the record {@code MNodes}. The reverse sweep is written here, at compile time: each
+ * step's rule comes from the op table and is applied now through {@link SourceBuilder};</li>
  * <li>{@code m(Tensor...)}: value and gradients as tensors (the record {@code M}), through a
  * {@code CachedGradient} that compiles one TapeMachine program per input signature.</li>
  * </ul>
@@ -35,7 +33,6 @@ public final class TensorWriter {
     private static final ClassName TENSOR = ClassName.get("dev.gradus.tensor", "Tensor");
     private static final ClassName GRAPH_BUILDER = ClassName.get("dev.gradus.graph", "GraphBuilder");
     private static final ClassName CACHED = ClassName.get("dev.gradus.vm", "CachedGradient");
-    private static final ClassName PARTIAL = ClassName.get(Partial.class);
 
     private TensorWriter() {
     }
@@ -214,8 +211,6 @@ public final class TensorWriter {
             for (int in : s.inputs()) {
                 inputs.add(local[in]);
             }
-            List<Partial<String>> partials = s.callee() == null && s.rule() != null
-                    ? compileTimeRule(s, b, inputs, local[i], g) : null;
             if (s.callee() != null) {
                 // Another @Expression method: its generated vector-Jacobian product, not a copy of its body.
                 TensorProgram.TensorCallee c = s.callee();
@@ -227,27 +222,18 @@ public final class TensorWriter {
                 b.add(v, CodeBlock.of("$T $N = $T.$N($L)", c.nodesRecord(), v, c.gradients(), Names.vjpMethod(c.method()),
                         String.join(", ", callArgs)), uses);
                 for (int k = 0; k < s.inputs().size(); k++) {
-                    if (depends[s.inputs().get(k)]) {
+                    // The lowering checked that every parameter a gradient flows through is in the callee's wrt.
+                    if (depends[s.inputs().get(k)] && c.wrt().contains(k)) {
                         String part = b.assign(CodeBlock.of("$N.$N()", v, Names.partial(c.parameters().get(k))), v);
                         contributions.computeIfAbsent(s.inputs().get(k), x -> new ArrayList<>()).add(part);
                     }
                 }
-            } else if (partials != null) {
-                // The op's rule, applied now: it wrote the statements for this step's gradient.
+            } else {
+                // The op's rule, applied now: it writes the statements for this step's gradient.
+                List<Partial<String>> partials = s.rule().vjp(b, inputs, local[i], g);
                 for (int k = 0; k < partials.size(); k++) {
                     if (depends[s.inputs().get(k)] && partials.get(k).isPresent()) {
                         contributions.computeIfAbsent(s.inputs().get(k), x -> new ArrayList<>()).add(partials.get(k).get());
-                    }
-                }
-            } else {
-                // This op's parameters depend on shapes: its rule runs when this builder runs.
-                String rule = names.newName("rule" + i);
-                b.add(rule, CodeBlock.of("$T<$T<$T>> $N = $N.op().vjp($N, $N.inputs(), $N, $N)", List.class, PARTIAL,
-                        SourceBuilder.NODE, rule, local[i], builder, local[i], local[i], g), local[i], g);
-                for (int k = 0; k < s.inputs().size(); k++) {
-                    if (depends[s.inputs().get(k)]) {
-                        String part = b.assign(CodeBlock.of("$N.get($L).get()", rule, k), rule);
-                        contributions.computeIfAbsent(s.inputs().get(k), x -> new ArrayList<>()).add(part);
                     }
                 }
             }
@@ -289,20 +275,6 @@ public final class TensorWriter {
                 .returns(record)
                 .addCode(code.build())
                 .build();
-    }
-
-    /**
-     * Applies a step's rule through the source builder, or returns null when the rule needs a
-     * form the builder cannot write (then the node's own rule runs when the builder runs; the
-     * statements a failed attempt buffered are unused and dropped).
-     */
-    private static List<Partial<String>> compileTimeRule(TensorProgram.Step s, SourceBuilder b, List<String> inputs,
-            String output, String g) {
-        try {
-            return s.rule().vjp(b, inputs, output, g);
-        } catch (IllegalStateException noSourceForm) {
-            return null;
-        }
     }
 
     private static String sum(SourceBuilder b, List<String> parts) {

@@ -77,4 +77,31 @@ final class TensorCorpus {
         Tensor y = mul(x, x);
         return sum(add(mul(y, y), Ops.maxBetween(x, Ops.neg(x))));
     }
+
+    /**
+     * Axes written without knowing the rank (every axis, negative axes, transpose without a
+     * permutation) and reshape/broadcastTo: every rule still applies at compile time.
+     */
+    @Expression(wrt = {"x", "y"})
+    static Tensor rankFree(Tensor x, Tensor y) {
+        Tensor t = Ops.transpose(x);
+        Tensor s = Ops.softmax(t, -1);
+        Tensor l = Ops.logSoftmax(Ops.reshape(x, -1, 4), -1);
+        Tensor r = add(Ops.sum(Ops.prod(s, -1)), Ops.max(l));
+        r = add(r, Ops.sum(Ops.logSumExp(Ops.mean(x, -1), -1)));
+        r = add(r, Ops.norm(Ops.min(y, -2, -1)));
+        return add(r, Ops.sum(Ops.sum(mul(Ops.broadcastTo(y, 2, 3, 4), x), new int[] {-1, 0}, false)));
+    }
+
+    /** A layer that differentiates only its weights: its data parameter is left out of wrt. */
+    @Expression(wrt = {"w", "b"})
+    static Tensor layer(Tensor x, Tensor w, Tensor b) {
+        return tanh(add(matMul(x, w), b));
+    }
+
+    /** Calls {@link #layer} on data only, so its missing dx is never needed. */
+    @Expression(wrt = {"w", "b"})
+    static Tensor layerLoss(Tensor x, Tensor target, Tensor w, Tensor b) {
+        return Ops.sum(Ops.sum(square(sub(layer(x, w, b), target))));
+    }
 }

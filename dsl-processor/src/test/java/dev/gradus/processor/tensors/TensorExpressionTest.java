@@ -172,6 +172,42 @@ class TensorExpressionTest {
     }
 
     @Test
+    void axesWrittenWithoutTheRankDifferentiateAtCompileTime() throws Exception {
+        List<Tensor> args = List.of(random(2, 3, 4), random(3, 4));
+        checkAgainstGrad(args, List.of(0, 1),
+                in -> {
+                    var n = TensorCorpusGradients.rankFreeGradientNodes(in.get(0), in.get(1));
+                    return List.of(n.value(), n.dx(), n.dy());
+                },
+                in -> TensorCorpusGradients.rankFreeNodes(in.get(0), in.get(1)));
+        var r = TensorCorpusGradients.rankFree(args.get(0), args.get(1));
+        Function<List<Tensor>, Double> f = a -> TensorCorpus.rankFree(a.get(0), a.get(1)).item();
+        assertEquals(f.apply(args), r.value().item(), 1e-12);
+        assertTrue(r.dx().allClose(finiteDifference(f, args, 0), 1e-6, 1e-8), r.dx() + " vs " + finiteDifference(f, args, 0));
+        assertTrue(r.dy().allClose(finiteDifference(f, args, 1), 1e-6, 1e-8), r.dy() + " vs " + finiteDifference(f, args, 1));
+        String source = new String(generatedSource(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(source.contains("Ops.transpose(") && !source.contains(".op().vjp("),
+                "every rule was applied at compile time; none is left for the builder to run");
+    }
+
+    private static byte[] generatedSource() throws java.io.IOException {
+        java.nio.file.Path p = java.nio.file.Path.of("target", "generated-test-sources", "test-annotations", "dev", "gradus",
+                "processor", "tensors", "TensorCorpusGradients.java");
+        assertTrue(java.nio.file.Files.exists(p), "generated source at " + p.toAbsolutePath());
+        return java.nio.file.Files.readAllBytes(p);
+    }
+
+    @Test
+    void aCalleeWithAWrtSubsetServesCallersThatNeedOnlyThoseGradients() {
+        List<Tensor> args = List.of(random(5, 3), random(5, 2), random(3, 2), random(2));
+        var r = TensorCorpusGradients.layerLoss(args.get(0), args.get(1), args.get(2), args.get(3));
+        Function<List<Tensor>, Double> f = a -> TensorCorpus.layerLoss(a.get(0), a.get(1), a.get(2), a.get(3)).item();
+        assertEquals(f.apply(args), r.value().item(), 1e-12);
+        assertTrue(r.dw().allClose(finiteDifference(f, args, 2), 1e-6, 1e-8));
+        assertTrue(r.db().allClose(finiteDifference(f, args, 3), 1e-6, 1e-8));
+    }
+
+    @Test
     void reusedSubexpressionsAndUnusedParameters() {
         List<Tensor> args = List.of(random(4), random(2));
         var r = TensorCorpusGradients.reused(args.get(0), args.get(1));
