@@ -75,7 +75,8 @@ public enum Message {
             + "does not provide: %s"),
     /** A tensor method whose body is not a single supported expression. */
     TENSOR_BODY("TensorExpressionUnsupported", "%s; a Tensor @Expression method may declare local Tensor "
-            + "variables and return an expression built from its parameters with dev.gradus.Ops calls"),
+            + "variables, unroll counted for loops, branch on compile-time conditions and return an expression built "
+            + "from its parameters with dev.gradus.Ops calls and other Tensor @Expression methods"),
     /** Anything unexpected. */
     INTERNAL("InternalError", "Gradus could not process '%s': %s. This is a bug in Gradus; please report it");
 

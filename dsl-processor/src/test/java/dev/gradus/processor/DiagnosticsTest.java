@@ -378,11 +378,26 @@ class DiagnosticsTest {
         assertThat(c).hadErrorContaining("[TensorExpressionUnsupported]").inFile(src).onLineContaining("Ops.split");
         JavaFileObject loop = source("    @Expression",
                 "    static dev.gradus.tensor.Tensor loss(dev.gradus.tensor.Tensor x) {",
-                "        for (int i = 0; i < 2; i++) { x = dev.gradus.Ops.square(x); }",
+                "        for (int i = 0; i < x.rank(); i++) { x = dev.gradus.Ops.square(x); }",
                 "        return dev.gradus.Ops.sum(x);", "    }");
         Compilation c2 = compile(loop);
-        assertThat(c2).hadErrorContaining("[TensorExpressionUnsupported] this statement is not supported (for_loop)")
-                .inFile(loop).onLineContaining("for (int i");
+        assertThat(c2).hadErrorContaining("[TensorExpressionUnsupported] the loop condition 'i < x.rank()' is not known at "
+                + "compile time").inFile(loop).onLineContaining("for (int i");
+        JavaFileObject branch = source("    @Expression",
+                "    static dev.gradus.tensor.Tensor loss(dev.gradus.tensor.Tensor x) {",
+                "        if (x.rank() > 1) { x = dev.gradus.Ops.square(x); }",
+                "        return dev.gradus.Ops.sum(x);", "    }");
+        Compilation c3 = compile(branch);
+        assertThat(c3).hadErrorContaining("[TensorExpressionUnsupported] the condition 'x.rank() > 1' is not known at "
+                + "compile time").inFile(branch).onLineContaining("if (x.rank() > 1)");
+        JavaFileObject whileLoop = source("    @Expression",
+                "    static dev.gradus.tensor.Tensor loss(dev.gradus.tensor.Tensor x) {",
+                "        while (true) { return dev.gradus.Ops.sum(x); }", "    }");
+        Compilation c4 = compile(whileLoop);
+        assertThat(c4).hadErrorContaining("[TensorExpressionUnsupported] this statement is not supported (while_loop)")
+                .inFile(whileLoop).onLineContaining("while (true)");
+        assertNoInternalError(c3);
+        assertNoInternalError(c4);
         assertNoInternalError(c);
         assertNoInternalError(c2);
     }

@@ -2,10 +2,13 @@ package dev.gradus.processor.lowering;
 
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.IfTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewArrayTree;
 import com.sun.source.tree.ParenthesizedTree;
@@ -92,33 +95,299 @@ public final class TensorLowering {
         for (int i = 0; i < parameters.size(); i++) {
             env.put(parameters.get(i), program.parameter(i));
         }
-        for (StatementTree s : body.getStatements()) {
-            switch (s.getKind()) {
-                case VARIABLE -> {
-                    VariableTree v = (VariableTree) s;
-                    if (v.getInitializer() == null) {
-                        throw new LoweringException(v, Message.TENSOR_BODY.format("'" + v.getName() + "' has no initializer"));
-                    }
-                    env.put(v.getName().toString(), tensor(v.getInitializer(), env));
+        if (!block(body.getStatements(), env)) {
+            throw new LoweringException(body, Message.TENSOR_BODY.format("the body must end with a return"));
+        }
+        checkCalleesDifferentiate(wrt);
+        return program;
+    }
+
+    /** Lowers statements in order; returns true once one of them returned (the rest is unreachable). */
+    private boolean block(List<? extends StatementTree> statements, Map<String, Integer> env) {
+        java.util.Set<String> outer = new java.util.HashSet<>(env.keySet());
+        java.util.Set<String> outerInts = new java.util.HashSet<>(ints.keySet());
+        try {
+            for (StatementTree s : statements) {
+                if (statement(s, env)) {
+                    return true;
                 }
-                case EXPRESSION_STATEMENT -> {
-                    ExpressionTree e = ((ExpressionStatementTree) s).getExpression();
-                    if (!(e instanceof AssignmentTree a) || !(a.getVariable() instanceof IdentifierTree id)
-                            || !env.containsKey(id.getName().toString())) {
-                        throw new LoweringException(e, Message.TENSOR_BODY.format("'" + e + "' is not supported"));
-                    }
-                    env.put(id.getName().toString(), tensor(a.getExpression(), env));
+            }
+            return false;
+        } finally {
+            // Locals declared in a block end with it.
+            env.keySet().retainAll(outer);
+            ints.keySet().retainAll(outerInts);
+        }
+    }
+
+    private boolean statement(StatementTree s, Map<String, Integer> env) {
+        switch (s.getKind()) {
+            case VARIABLE -> {
+                VariableTree v = (VariableTree) s;
+                if (v.getInitializer() == null) {
+                    throw new LoweringException(v, Message.TENSOR_BODY.format("'" + v.getName() + "' has no initializer"));
                 }
-                case RETURN -> {
-                    program.setResult(tensor(((ReturnTree) s).getExpression(), env));
-                    checkCalleesDifferentiate(wrt);
-                    return program;
+                env.put(v.getName().toString(), tensor(v.getInitializer(), env));
+                return false;
+            }
+            case EXPRESSION_STATEMENT -> {
+                ExpressionTree e = ((ExpressionStatementTree) s).getExpression();
+                if (!(e instanceof AssignmentTree a) || !(a.getVariable() instanceof IdentifierTree id)
+                        || !env.containsKey(id.getName().toString())) {
+                    throw new LoweringException(e, Message.TENSOR_BODY.format("'" + e + "' is not supported"));
                 }
-                default -> throw new LoweringException(s, Message.TENSOR_BODY.format(
-                        "this statement is not supported (" + s.getKind().toString().toLowerCase(java.util.Locale.ROOT) + ")"));
+                env.put(id.getName().toString(), tensor(a.getExpression(), env));
+                return false;
+            }
+            case RETURN -> {
+                program.setResult(tensor(((ReturnTree) s).getExpression(), env));
+                return true;
+            }
+            case BLOCK -> {
+                return block(((BlockTree) s).getStatements(), env);
+            }
+            case IF -> {
+                IfTree f = (IfTree) s;
+                ExpressionTree test = f.getCondition() instanceof ParenthesizedTree p ? p.getExpression() : f.getCondition();
+                Boolean taken = condition(test);
+                if (taken == null) {
+                    throw new LoweringException(test, Message.TENSOR_BODY.format("the condition '"
+                            + test + "' is not known at compile time; Tensor bodies may branch only on "
+                            + "loop counters, literals and static final constants"));
+                }
+                StatementTree branch = taken ? f.getThenStatement() : f.getElseStatement();
+                return branch != null && block(List.of(branch), env);
+            }
+            case FOR_LOOP -> {
+                return forLoop((ForLoopTree) s, env);
+            }
+            default -> throw new LoweringException(s, Message.TENSOR_BODY.format(
+                    "this statement is not supported (" + s.getKind().toString().toLowerCase(java.util.Locale.ROOT) + ")"));
+        }
+    }
+
+    /** The most iterations all loops of one body may unroll to. */
+    private static final int MAX_UNROLLED = 10_000;
+    private int unrolled;
+
+    /**
+     * Unrolls {@code for (int i = a; i < b; i++)} (also {@code <=, >, >=, !=}, {@code i--},
+     * {@code i += k}, {@code i -= k}) whose bounds are known at compile time; the counter is a
+     * compile-time int inside the body, usable as an axis, index or condition.
+     */
+    private boolean forLoop(ForLoopTree loop, Map<String, Integer> env) {
+        if (loop.getInitializer().size() != 1 || !(loop.getInitializer().get(0) instanceof VariableTree init)
+                || init.getInitializer() == null || !init.getType().toString().equals("int")
+                || loop.getCondition() == null || loop.getUpdate().size() != 1) {
+            throw new LoweringException(loop, Message.TENSOR_BODY.format("only counted loops 'for (int i = a; i < b; "
+                    + "i++)' with bounds known at compile time are unrolled"));
+        }
+        String counter = init.getName().toString();
+        Long first = intValue(init.getInitializer());
+        if (first == null) {
+            throw new LoweringException(init.getInitializer(), Message.TENSOR_BODY.format("the loop's start '"
+                    + init.getInitializer() + "' is not known at compile time"));
+        }
+        long step = step(loop.getUpdate().get(0).getExpression(), counter);
+        if (writes(loop.getStatement(), counter)) {
+            throw new LoweringException(loop.getStatement(), Message.TENSOR_BODY.format("the loop body assigns its "
+                    + "counter '" + counter + "'; unrolling needs a counter only the update changes"));
+        }
+        Long before = ints.put(counter, first);
+        try {
+            while (true) {
+                Boolean go = condition(loop.getCondition());
+                if (go == null) {
+                    throw new LoweringException(loop.getCondition(), Message.TENSOR_BODY.format("the loop condition '"
+                            + loop.getCondition() + "' is not known at compile time"));
+                }
+                if (!go) {
+                    return false;
+                }
+                if (++unrolled > MAX_UNROLLED) {
+                    throw new LoweringException(loop, Message.TENSOR_BODY.format("the loops unroll to more than "
+                            + MAX_UNROLLED + " iterations"));
+                }
+                if (block(List.of(loop.getStatement()), env)) {
+                    return true;
+                }
+                ints.put(counter, Math.addExact(ints.get(counter), step));
+            }
+        } catch (ArithmeticException overflow) {
+            throw new LoweringException(loop, Message.TENSOR_BODY.format("the loop counter overflows"));
+        } finally {
+            if (before == null) {
+                ints.remove(counter);
+            } else {
+                ints.put(counter, before);
             }
         }
-        throw new LoweringException(body, Message.TENSOR_BODY.format("the body must end with a return"));
+    }
+
+    private long step(ExpressionTree update, String counter) {
+        if (update instanceof UnaryTree u && u.getExpression() instanceof IdentifierTree id
+                && id.getName().contentEquals(counter)) {
+            switch (u.getKind()) {
+                case POSTFIX_INCREMENT, PREFIX_INCREMENT -> {
+                    return 1;
+                }
+                case POSTFIX_DECREMENT, PREFIX_DECREMENT -> {
+                    return -1;
+                }
+                default -> {
+                }
+            }
+        }
+        if (update instanceof CompoundAssignmentTree c && c.getVariable() instanceof IdentifierTree id
+                && id.getName().contentEquals(counter)) {
+            Long k = intValue(c.getExpression());
+            if (k != null && k != 0 && (c.getKind() == Tree.Kind.PLUS_ASSIGNMENT || c.getKind() == Tree.Kind.MINUS_ASSIGNMENT)) {
+                return c.getKind() == Tree.Kind.PLUS_ASSIGNMENT ? k : -k;
+            }
+        }
+        throw new LoweringException(update, Message.TENSOR_BODY.format("the loop update '" + update + "' must be "
+                + counter + "++, " + counter + "--, or += / -= a non-zero constant"));
+    }
+
+    private static boolean writes(Tree body, String counter) {
+        Boolean found = new com.sun.source.util.TreeScanner<Boolean, Void>() {
+            @Override
+            public Boolean visitAssignment(AssignmentTree node, Void p) {
+                return isCounter(node.getVariable()) || super.visitAssignment(node, p);
+            }
+
+            @Override
+            public Boolean visitCompoundAssignment(CompoundAssignmentTree node, Void p) {
+                return isCounter(node.getVariable()) || super.visitCompoundAssignment(node, p);
+            }
+
+            @Override
+            public Boolean visitUnary(UnaryTree node, Void p) {
+                return isCounter(node.getExpression()) || super.visitUnary(node, p);
+            }
+
+            private boolean isCounter(ExpressionTree e) {
+                return e instanceof IdentifierTree id && id.getName().contentEquals(counter);
+            }
+
+            @Override
+            public Boolean reduce(Boolean a, Boolean b) {
+                return Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b);
+            }
+        }.scan(body, null);
+        return Boolean.TRUE.equals(found);
+    }
+
+    /** The values of the loop counters in scope. */
+    private final Map<String, Long> ints = new HashMap<>();
+
+    /**
+     * Returns the value of an int expression known at compile time (literals, static final
+     * constants, loop counters, + - * / % and unary minus, evaluated as Java's int arithmetic
+     * would, refusing overflow), or null when it is not one.
+     */
+    private Long intValue(ExpressionTree e) {
+        switch (e.getKind()) {
+            case PARENTHESIZED -> {
+                return intValue(((ParenthesizedTree) e).getExpression());
+            }
+            case INT_LITERAL -> {
+                return ((Number) ((com.sun.source.tree.LiteralTree) e).getValue()).longValue();
+            }
+            case IDENTIFIER -> {
+                Long counter = ints.get(((IdentifierTree) e).getName().toString());
+                if (counter != null) {
+                    return counter;
+                }
+                return constantInt(e);
+            }
+            case MEMBER_SELECT -> {
+                return constantInt(e);
+            }
+            case UNARY_MINUS -> {
+                Long v = intValue(((UnaryTree) e).getExpression());
+                return v == null ? null : checkedInt(e, -v);
+            }
+            case PLUS, MINUS, MULTIPLY, DIVIDE, REMAINDER -> {
+                com.sun.source.tree.BinaryTree b = (com.sun.source.tree.BinaryTree) e;
+                Long l = intValue(b.getLeftOperand());
+                Long r = intValue(b.getRightOperand());
+                if (l == null || r == null) {
+                    return null;
+                }
+                if ((e.getKind() == Tree.Kind.DIVIDE || e.getKind() == Tree.Kind.REMAINDER) && r == 0) {
+                    throw new LoweringException(e, Message.TENSOR_BODY.format("'" + e + "' divides by zero"));
+                }
+                return checkedInt(e, switch (e.getKind()) {
+                    case PLUS -> l + r;
+                    case MINUS -> l - r;
+                    case MULTIPLY -> l * r;
+                    case DIVIDE -> l / r;
+                    default -> l % r;
+                });
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    private Long constantInt(ExpressionTree e) {
+        VariableElement f = names.resolveField(e);
+        return f != null && f.getConstantValue() instanceof Integer i ? Long.valueOf(i) : null;
+    }
+
+    private static Long checkedInt(Tree at, long v) {
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw new LoweringException(at, Message.TENSOR_BODY.format("'" + at + "' overflows int"));
+        }
+        return v;
+    }
+
+    /** Returns the value of a condition known at compile time, or null when it is not one. */
+    private Boolean condition(ExpressionTree e) {
+        switch (e.getKind()) {
+            case PARENTHESIZED -> {
+                return condition(((ParenthesizedTree) e).getExpression());
+            }
+            case BOOLEAN_LITERAL -> {
+                return (Boolean) ((com.sun.source.tree.LiteralTree) e).getValue();
+            }
+            case LOGICAL_COMPLEMENT -> {
+                Boolean v = condition(((UnaryTree) e).getExpression());
+                return v == null ? null : !v;
+            }
+            case CONDITIONAL_AND, CONDITIONAL_OR -> {
+                com.sun.source.tree.BinaryTree b = (com.sun.source.tree.BinaryTree) e;
+                Boolean l = condition(b.getLeftOperand());
+                if (l == null) {
+                    return null;
+                }
+                if (e.getKind() == Tree.Kind.CONDITIONAL_AND ? !l : l) {
+                    return l;
+                }
+                return condition(b.getRightOperand());
+            }
+            case LESS_THAN, LESS_THAN_EQUAL, GREATER_THAN, GREATER_THAN_EQUAL, EQUAL_TO, NOT_EQUAL_TO -> {
+                com.sun.source.tree.BinaryTree b = (com.sun.source.tree.BinaryTree) e;
+                Long l = intValue(b.getLeftOperand());
+                Long r = intValue(b.getRightOperand());
+                if (l == null || r == null) {
+                    return null;
+                }
+                return switch (e.getKind()) {
+                    case LESS_THAN -> l < r;
+                    case LESS_THAN_EQUAL -> l <= r;
+                    case GREATER_THAN -> l > r;
+                    case GREATER_THAN_EQUAL -> l >= r;
+                    case EQUAL_TO -> l.equals(r);
+                    default -> !l.equals(r);
+                };
+            }
+            default -> {
+                return null;
+            }
+        }
     }
 
     /**
@@ -460,6 +729,13 @@ public final class TensorLowering {
 
     /** Returns the Java source of a compile-time literal argument, or null if {@code e} is not one. */
     private String literal(ExpressionTree e) {
+        if (e.getKind() != Tree.Kind.INT_LITERAL) {
+            // Int arithmetic on loop counters and constants is folded to its value.
+            Long v = intValue(e);
+            if (v != null) {
+                return v.toString();
+            }
+        }
         switch (e.getKind()) {
             case INT_LITERAL, LONG_LITERAL, DOUBLE_LITERAL, FLOAT_LITERAL, BOOLEAN_LITERAL -> {
                 return e.toString();
@@ -473,12 +749,16 @@ public final class TensorLowering {
                 if (n.getInitializers() == null) {
                     return null;
                 }
+                List<String> elements = new ArrayList<>();
                 for (ExpressionTree i : n.getInitializers()) {
-                    if (literal(i) == null) {
+                    String element = literal(i);
+                    if (element == null) {
                         return null;
                     }
+                    elements.add(element);
                 }
-                return e.toString();
+                // Rebuilt from the elements' values, so loop counters inside become numbers.
+                return n.getType() == null ? null : "new " + n.getType() + "[] {" + String.join(", ", elements) + "}";
             }
             case IDENTIFIER, MEMBER_SELECT -> {
                 VariableElement f = names.resolveField(e);

@@ -104,4 +104,22 @@ final class TensorCorpus {
     static Tensor layerLoss(Tensor x, Tensor target, Tensor w, Tensor b) {
         return Ops.sum(Ops.sum(square(sub(layer(x, w, b), target))));
     }
+
+    static final int STEPS = 3;
+
+    /** An unrolled recurrence with a branch on the counter: h = tanh(h·w + x_t), doubled at the last step. */
+    @Expression(wrt = {"w", "h0"})
+    static Tensor recurrent(Tensor xs, Tensor w, Tensor h0) {
+        Tensor h = h0;
+        for (int t = 0; t < STEPS; t++) {
+            Tensor x = Ops.slice(xs, 0, t, t + 1, 1);
+            h = tanh(add(matMul(h, w), x));
+            if (t == STEPS - 1) {
+                h = mul(h, 2.0);
+            } else {
+                h = Ops.sum(Ops.reshape(h, 1, -1), new int[] {t - t}, true);
+            }
+        }
+        return Ops.sum(h);
+    }
 }

@@ -208,6 +208,29 @@ class TensorExpressionTest {
     }
 
     @Test
+    void loopsWithConstantBoundsAreUnrolledAndBranchesOnCountersResolved() {
+        List<Tensor> args = List.of(random(3, 4), random(4, 4), random(1, 4));
+        checkAgainstGrad(args, List.of(1, 2),
+                in -> {
+                    var n = TensorCorpusGradients.recurrentGradientNodes(in.get(0), in.get(1), in.get(2));
+                    return List.of(n.value(), n.dw(), n.dh0());
+                },
+                in -> {
+                    Node h = in.get(2);
+                    for (int t = 0; t < 3; t++) {
+                        h = Ops.tanh(Ops.add(Ops.matMul(h, in.get(1)), Ops.slice(in.get(0), 0, t, t + 1, 1)));
+                        h = t == 2 ? Ops.mul(h, 2.0) : Ops.sum(Ops.reshape(h, 1, -1), new int[] {0}, true);
+                    }
+                    return Ops.sum(h);
+                });
+        var r = TensorCorpusGradients.recurrent(args.get(0), args.get(1), args.get(2));
+        Function<List<Tensor>, Double> f = a -> TensorCorpus.recurrent(a.get(0), a.get(1), a.get(2)).item();
+        assertEquals(f.apply(args), r.value().item(), 1e-12);
+        assertTrue(r.dw().allClose(finiteDifference(f, args, 1), 1e-6, 1e-8), r.dw() + " vs " + finiteDifference(f, args, 1));
+        assertTrue(r.dh0().allClose(finiteDifference(f, args, 2), 1e-6, 1e-8));
+    }
+
+    @Test
     void reusedSubexpressionsAndUnusedParameters() {
         List<Tensor> args = List.of(random(4), random(2));
         var r = TensorCorpusGradients.reused(args.get(0), args.get(1));
