@@ -95,6 +95,7 @@ public final class GradusProcessor extends AbstractProcessor {
                 types.put(t.getQualifiedName().toString(), t);
             }
         }
+        calls.clear();
         for (TypeElement type : types.values()) {
             try {
                 generate(type);
@@ -102,7 +103,59 @@ public final class GradusProcessor extends AbstractProcessor {
                 messager.printMessage(Diagnostic.Kind.ERROR, Message.INTERNAL.format(type.getQualifiedName(), e), type);
             }
         }
+        reportCycles();
         return false;
+    }
+
+    /**
+     * Reports each @Expression method that reaches itself through calls of other ones (direct
+     * recursion is refused at the call already): the generated methods would call each other
+     * forever.
+     */
+    private void reportCycles() {
+        for (ExecutableElement start : calls.keySet()) {
+            List<ExecutableElement> path = cycleFrom(start, start, new ArrayList<>(), new HashSet<>());
+            if (path != null) {
+                StringBuilder chain = new StringBuilder(start.getSimpleName());
+                for (ExecutableElement step : path) {
+                    chain.append(" → ").append(step.getSimpleName());
+                }
+                messager.printMessage(Diagnostic.Kind.ERROR,
+                        Message.RECURSION.format(start.getSimpleName(), chain), start);
+            }
+        }
+    }
+
+    private List<ExecutableElement> cycleFrom(ExecutableElement start, ExecutableElement at, List<ExecutableElement> path,
+            Set<ExecutableElement> visited) {
+        for (ExecutableElement next : calls.getOrDefault(at, List.of())) {
+            path.add(next);
+            if (next.equals(start)) {
+                return path;
+            }
+            if (visited.add(next)) {
+                List<ExecutableElement> found = cycleFrom(start, next, path, visited);
+                if (found != null) {
+                    return found;
+                }
+            }
+            path.remove(path.size() - 1);
+        }
+        return null;
+    }
+
+    /** Calls between @Expression methods lowered in this round, caller → callees in call order. */
+    private final Map<ExecutableElement, List<ExecutableElement>> calls = new java.util.LinkedHashMap<>();
+    /** The method being lowered, whose calls of other @Expression methods are recorded. */
+    private ExecutableElement lowering;
+
+    private void recordCall(ExecutableElement callee) {
+        if (lowering != null) {
+            List<ExecutableElement> out = calls.computeIfAbsent(lowering, k -> new ArrayList<>());
+            if (!out.contains(callee)) {
+                out.add(callee);
+            }
+        }
     }
 
     private void generate(TypeElement type) throws IOException {
@@ -133,6 +186,7 @@ public final class GradusProcessor extends AbstractProcessor {
                 continue;
             }
             try {
+                lowering = m;
                 if (writeMethod(type, m, cls)) {
                     written++;
                 }
@@ -303,6 +357,7 @@ public final class GradusProcessor extends AbstractProcessor {
                 || !(m.getEnclosingElement() instanceof TypeElement owner)) {
             return null;
         }
+        recordCall(m);
         List<String> parameters = new ArrayList<>();
         for (VariableElement p : m.getParameters()) {
             parameters.add(p.getSimpleName().toString());
@@ -327,6 +382,7 @@ public final class GradusProcessor extends AbstractProcessor {
         if (kind == null || !(m.getEnclosingElement() instanceof TypeElement owner)) {
             return null;
         }
+        recordCall(m);
         List<String> parameters = new ArrayList<>();
         for (VariableElement p : m.getParameters()) {
             parameters.add(p.getSimpleName().toString());

@@ -73,6 +73,9 @@ public enum Message {
     /** A called method lacks a derivative the chain rule needs. */
     CALLEE_DERIVATIVE("CalleeDerivative", "the chain rule through '%s' needs a derivative its generated code "
             + "does not provide: %s"),
+    /** @Expression methods that call each other in a cycle. */
+    RECURSION("ExpressionRecursive", "'%s' calls itself through other @Expression methods (%s); the generated "
+            + "code would call itself without end, so break the cycle"),
     /** A tensor method whose body is not a single supported expression. */
     TENSOR_BODY("TensorExpressionUnsupported", "%s; a Tensor @Expression method may declare local Tensor "
             + "variables, unroll counted for loops, branch on compile-time conditions and return an expression built "

@@ -340,6 +340,23 @@ class DiagnosticsTest {
     }
 
     @Test
+    void mutualRecursion() {
+        JavaFileObject src = source("    @Expression",
+                "    static double ping(double x) {",
+                "        return x > 1 ? pong(x - 1) : x;", "    }",
+                "    @Expression",
+                "    static double pong(double x) {",
+                "        return Math.sin(ping(x));", "    }");
+        Compilation c = compile(src);
+        assertThat(c).hadErrorContaining("[ExpressionRecursive] 'ping' calls itself through other @Expression methods "
+                + "(ping → pong → ping)").inFile(src).onLineContaining("static double ping(double x)");
+        assertThat(c).hadErrorContaining("'pong' calls itself through other @Expression methods (pong → ping → pong)")
+                .inFile(src).onLineContaining("static double pong(double x)");
+        assertThat(c).hadErrorCount(2);
+        assertNoInternalError(c);
+    }
+
+    @Test
     void tensorCalleeMissingWrt() {
         JavaFileObject src = source("    @Expression(wrt = {\"w\"})",
                 "    static dev.gradus.tensor.Tensor layer(dev.gradus.tensor.Tensor x, dev.gradus.tensor.Tensor w) {",
