@@ -253,10 +253,15 @@ public final class Graph {
     }
 
     /**
-     * Marks the nodes created since {@code firstNew} that none of {@code results} depends on
-     * as discarded (see {@link Node#isDiscarded()}).
+     * Marks the nodes created since {@code firstNew} (an earlier {@code nodes().size()}) that
+     * none of {@code results} depends on as discarded (see {@link Node#isDiscarded()}): machines
+     * skip them, and building an expression that uses one revives it. Builders of gradient
+     * nodes call this because rules build a gradient for every input of an op, needed or not.
+     *
+     * @param firstNew the id of the first node to consider
+     * @param results the nodes that must stay computable; nodes of this graph
      */
-    void discardUnused(int firstNew, List<Node> results) {
+    public void discardUnused(int firstNew, List<Node> results) {
         boolean[] live = new boolean[nodes.size()];
         List<Node> stack = new ArrayList<>(results);
         while (!stack.isEmpty()) {

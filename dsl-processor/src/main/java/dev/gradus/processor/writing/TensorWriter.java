@@ -171,6 +171,10 @@ public final class TensorWriter {
         CodeBlock.Builder code = CodeBlock.builder();
         String seed = seeded ? names.newName("gradient") : null;
         String builder = names.newName("builder");
+        String first = seeded ? null : names.newName("firstNew");
+        if (!seeded) {
+            code.addStatement("int $N = $N.graph().nodes().size()", first, m.parameters().get(0));
+        }
         code.addStatement("$T $N = $N.graph().builder()", GRAPH_BUILDER, builder, m.parameters().get(0));
         String[] local = forward(m, code, names, builder);
         TensorProgram p = m.program();
@@ -250,6 +254,12 @@ public final class TensorWriter {
                     : sum(b, parts));
         }
         b.emit(code, results);
+        if (!seeded) {
+            // Rules (and callees' vector-Jacobian products) build gradients for inputs nobody
+            // asked for; machines skip what the results do not use.
+            code.addStatement("$N.graph().discardUnused($N, $T.of($L))", m.parameters().get(0), first, List.class,
+                    String.join(", ", results));
+        }
         code.addStatement("return new $T($L)", record, String.join(", ", results));
         MethodSpec.Builder method = MethodSpec.methodBuilder(seeded ? Names.vjpMethod(m.name())
                 : Names.gradientNodesMethod(m.name())).addModifiers(Modifier.PUBLIC, Modifier.STATIC);

@@ -231,6 +231,32 @@ class TensorExpressionTest {
     }
 
     @Test
+    void gradientsNobodyAskedForAreDiscardedSoMachinesSkipThem() {
+        Graph g = new Graph();
+        List<Node> in = new ArrayList<>();
+        for (Tensor t : List.of(random(5, 3), random(5, 2), random(3, 4), random(4), random(4, 2), random(2))) {
+            in.add(g.input("p" + in.size(), t));
+        }
+        int first = g.nodes().size();
+        var n = TensorCorpusGradients.twoLayersGradientNodes(in.get(0), in.get(1), in.get(2), in.get(3), in.get(4), in.get(5));
+        java.util.Set<Node> live = new java.util.HashSet<>();
+        java.util.Deque<Node> stack = new java.util.ArrayDeque<>(List.of(n.value(), n.dw1(), n.db1(), n.dw2(), n.db2()));
+        while (!stack.isEmpty()) {
+            Node x = stack.pop();
+            if (live.add(x)) {
+                stack.addAll(x.inputs());
+            }
+        }
+        int discarded = 0;
+        for (Node x : g.nodes().subList(first, g.nodes().size())) {
+            assertEquals(!live.contains(x), x.isDiscarded(), x.toString());
+            discarded += x.isDiscarded() ? 1 : 0;
+        }
+        // The first layer's vector-Jacobian product also builds the gradient of its data input x.
+        assertTrue(discarded > 0, "the unused dx of the first layer is discarded");
+    }
+
+    @Test
     void reusedSubexpressionsAndUnusedParameters() {
         List<Tensor> args = List.of(random(4), random(2));
         var r = TensorCorpusGradients.reused(args.get(0), args.get(1));
