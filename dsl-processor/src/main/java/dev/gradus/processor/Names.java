@@ -81,6 +81,11 @@ public final class Names {
         return method;
     }
 
+    /** Returns the name of a generated static field of {@code method}: ({@code fooBar}, {@code SCRATCH}) → {@code FOO_BAR_SCRATCH}. */
+    public static String constant(String method, String suffix) {
+        return method.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(java.util.Locale.ROOT) + "_" + suffix;
+    }
+
     /** Returns {@code wanted}, with underscores appended until it is none of {@code taken} (user parameter names). */
     public static String free(String wanted, java.util.Collection<String> taken) {
         String name = wanted;

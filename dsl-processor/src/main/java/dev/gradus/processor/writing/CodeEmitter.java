@@ -13,6 +13,7 @@ import dev.gradus.processor.model.Differentiator;
 import dev.gradus.processor.model.Expr;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,14 +33,61 @@ final class CodeEmitter {
     private final Map<List<Object>, String> callLocals = new HashMap<>();
     private final Set<List<Object>> needsRecord = new LinkedHashSet<>();
     private final CodeBlock.Builder code = CodeBlock.builder();
+    private final boolean allocationFree;
+    /** Calls whose second partials are used: their Hessian forms are called. */
+    private final Set<List<Object>> needsHessian = new HashSet<>();
+    /** For each call made through an array form: its value local, gradient array, Hessian array (or null). */
+    private final Map<List<Object>, String[]> arrayCalls = new HashMap<>();
+    private final List<ScratchArray> scratch = new ArrayList<>();
+    private String scratchLocal;
+
+    /**
+     * A per-thread scratch array an allocation-free method needs: element type and length.
+     *
+     * @param isFloat whether it is a float[] (else double[])
+     * @param length its length
+     */
+    record ScratchArray(boolean isFloat, int length) {
+    }
+
+    /** Returns the scratch arrays the emitted code reads from {@link #scratchLocal()}, in index order. */
+    List<ScratchArray> scratchArrays() {
+        return List.copyOf(scratch);
+    }
+
+    /** Returns the name of the {@code Object[]} local the emitted code expects, or null when it needs none. */
+    String scratchLocal() {
+        return scratchLocal;
+    }
+
+    private String scratchArray(boolean isFloat, int length, String hint) {
+        if (scratchLocal == null) {
+            scratchLocal = names.newName("scratch", "reserved:scratch");
+        }
+        String type = isFloat ? "float" : "double";
+        String local = names.newName(hint);
+        code.addStatement("$L[] $N = ($L[]) $N[$L]", type, local, type, scratchLocal, scratch.size());
+        scratch.add(new ScratchArray(isFloat, length));
+        return local;
+    }
 
     /**
      * Creates an emitter for a method with the given parameter names (reserved as names);
      * {@code floatParameters} says whether they are float (else double).
      */
     CodeEmitter(List<String> parameters, boolean floatParameters, List<String> reserved) {
+        this(parameters, floatParameters, reserved, false);
+    }
+
+    /**
+     * Creates an emitter; with {@code allocationFree}, calls of other {@code @Expression}
+     * methods go through their array forms into per-thread scratch arrays (see
+     * {@link #scratchArrays()}) instead of returning records.
+     */
+    CodeEmitter(List<String> parameters, boolean floatParameters, List<String> reserved, boolean allocationFree) {
         this.parameters = parameters;
         this.floatParameters = floatParameters;
+        this.allocationFree = allocationFree;
         for (String p : parameters) {
             names.newName(p, "param:" + p);
         }
@@ -65,6 +113,9 @@ final class CodeEmitter {
             }
             if (e.kind() == Expr.Kind.CALL && !e.partials().isEmpty()) {
                 needsRecord.add(callKey(e));
+                if (e.partials().size() == 2) {
+                    needsHessian.add(callKey(e));
+                }
             }
         }
         for (Expr r : roots) {
@@ -77,7 +128,9 @@ final class CodeEmitter {
                 }
                 case CALL -> {
                     List<Object> key = callKey(e);
-                    if (needsRecord.contains(key) && !callLocals.containsKey(key)) {
+                    if (needsRecord.contains(key) && allocationFree && !arrayCalls.containsKey(key)) {
+                        arrayCall(e, key);
+                    } else if (needsRecord.contains(key) && !allocationFree && !callLocals.containsKey(key)) {
                         String local = names.newName("c" + callLocals.size(), key);
                         Callee c = e.callee();
                         code.addStatement("$T $N = $T.$N($L)", c.record(), local, c.gradients(), c.methodName(),
@@ -95,6 +148,21 @@ final class CodeEmitter {
                 }
             }
         }
+    }
+
+    /** Calls a callee's array (or Hessian) form into scratch arrays: nothing is allocated. */
+    private void arrayCall(Expr e, List<Object> key) {
+        Callee c = e.callee();
+        int n = c.wrt().size();
+        int k = arrayCalls.size();
+        String gradient = scratchArray(c.isFloat(), n, "g" + k);
+        boolean second = needsHessian.contains(key);
+        String hessian = second ? scratchArray(c.isFloat(), n * n, "h" + k) : null;
+        String value = names.newName("c" + k, key);
+        String method = second ? Names.hessianMethod(c.methodName()) : c.methodName();
+        code.addStatement("$L $N = $T.$N($L, $L)", c.isFloat() ? "float" : "double", value, c.gradients(), method,
+                arguments(e), second ? gradient + ", " + hessian : gradient);
+        arrayCalls.put(key, new String[] {value, gradient, hessian});
     }
 
     private void hoist(Expr e) {
@@ -200,7 +268,8 @@ final class CodeEmitter {
 
     /** Returns true for text that needs no parentheses as an operand. */
     static boolean isAtomic(String s) {
-        if (s.matches("[A-Za-z_$][A-Za-z0-9_$.]*") || s.matches("[0-9][0-9.Ee+-]*")) {
+        if (s.matches("[A-Za-z_$][A-Za-z0-9_$.]*") || s.matches("[0-9][0-9.Ee+-]*")
+                || s.matches("[A-Za-z_$][A-Za-z0-9_$]*\\[[0-9]+\\]")) {
             return true;
         }
         int open = s.indexOf('(');
@@ -224,6 +293,14 @@ final class CodeEmitter {
 
     private String call(Expr e) {
         Callee c = e.callee();
+        String[] array = arrayCalls.get(callKey(e));
+        if (array != null) {
+            List<Integer> p = e.partials();
+            int n = c.wrt().size();
+            return p.isEmpty() ? array[0]
+                    : p.size() == 1 ? array[1] + "[" + c.wrt().indexOf(p.get(0)) + "]"
+                    : array[2] + "[" + (c.wrt().indexOf(p.get(0)) * n + c.wrt().indexOf(p.get(1))) + "]";
+        }
         String local = callLocals.get(callKey(e));
         if (local == null) {
             return c.owner().canonicalName() + "." + c.methodName() + "(" + arguments(e) + ")";

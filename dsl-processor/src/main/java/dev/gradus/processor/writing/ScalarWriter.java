@@ -3,8 +3,10 @@ package dev.gradus.processor.writing;
 import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.gradus.processor.Names;
@@ -51,9 +53,9 @@ public final class ScalarWriter {
                 .build());
 
         cls.addMethod(recordMethod(m, record, scalar, link));
-        cls.addMethod(arrayMethod(m, scalar, link));
+        cls.addMethod(arrayMethod(m, scalar, link, cls));
         if (m.hessian() != null) {
-            cls.addMethod(hessianMethod(m, scalar, link));
+            cls.addMethod(hessianMethod(m, scalar, link, cls));
         }
     }
 
@@ -132,15 +134,42 @@ public final class ScalarWriter {
                 .build();
     }
 
-    private static MethodSpec arrayMethod(ScalarMethod m, TypeName scalar, String link) {
+    /**
+     * Declares the per-thread scratch arrays an allocation-free method passes to the array
+     * forms of the methods it calls, and fetches them at the top of its body. One field per
+     * generated method: recursion is refused, so a thread never re-enters one while it runs.
+     */
+    private static void scratch(CodeEmitter emitter, String method, TypeSpec.Builder cls, CodeBlock.Builder body) {
+        if (emitter.scratchLocal() == null) {
+            return;
+        }
+        String field = Names.constant(method, "SCRATCH");
+        List<CodeBlock> arrays = new ArrayList<>();
+        for (CodeEmitter.ScratchArray a : emitter.scratchArrays()) {
+            arrays.add(CodeBlock.of("new $L[$L]", a.isFloat() ? "float" : "double", a.length()));
+        }
+        cls.addField(FieldSpec.builder(ParameterizedTypeName.get(ThreadLocal.class, Object[].class), field,
+                Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                .initializer("$T.withInitial(() -> new Object[] {$L})", ThreadLocal.class, CodeBlock.join(arrays, ", "))
+                .build());
+        body.addStatement("Object[] $N = $N.get()", emitter.scratchLocal(), field);
+    }
+
+    private static String scratchNote(CodeEmitter emitter) {
+        return emitter.scratchLocal() == null ? ""
+                : " (after a thread's first call, which creates its scratch arrays for the methods it calls)";
+    }
+
+    private static MethodSpec arrayMethod(ScalarMethod m, TypeName scalar, String link, TypeSpec.Builder cls) {
         String gradient = Names.free("gradient", m.parameters());
-        CodeEmitter emitter = new CodeEmitter(m.parameters(), m.isFloat(), List.of(gradient));
+        CodeEmitter emitter = new CodeEmitter(m.parameters(), m.isFloat(), List.of(gradient), true);
         List<Expr> roots = new ArrayList<>();
         roots.add(m.value());
         roots.addAll(m.gradient());
         emitter.emit(roots);
         CodeBlock.Builder body = CodeBlock.builder();
         body.add(checkLength(gradient, m.wrt().size()));
+        scratch(emitter, m.name(), cls, body);
         body.add(emitter.code());
         for (int i = 0; i < m.gradient().size(); i++) {
             body.addStatement("$N[$L] = $L", gradient, i, result(m, emitter, m.gradient().get(i)));
@@ -149,8 +178,9 @@ public final class ScalarWriter {
         return MethodSpec.methodBuilder(m.name())
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("Computes {@link $L}, writes its partial derivatives into {@code $L} (in the order $L) and "
-                        + "allocates nothing.\n\n@return the value\n@throws IllegalArgumentException if {@code $L} "
-                        + "does not have $L\n", link, gradient, wrtList(m), gradient, elements(m.wrt().size()))
+                        + "allocates nothing$L.\n\n@return the value\n@throws IllegalArgumentException if {@code $L} "
+                        + "does not have $L\n", link, gradient, wrtList(m), scratchNote(emitter), gradient,
+                        elements(m.wrt().size()))
                 .addParameters(parameters(m, scalar))
                 .addParameter(ArrayTypeName.of(scalar), gradient)
                 .returns(scalar)
@@ -158,11 +188,11 @@ public final class ScalarWriter {
                 .build();
     }
 
-    private static MethodSpec hessianMethod(ScalarMethod m, TypeName scalar, String link) {
+    private static MethodSpec hessianMethod(ScalarMethod m, TypeName scalar, String link, TypeSpec.Builder cls) {
         String gradient = Names.free("gradient", m.parameters());
         String hessian = Names.free("hessian", m.parameters());
         int n = m.wrt().size();
-        CodeEmitter emitter = new CodeEmitter(m.parameters(), m.isFloat(), List.of(gradient, hessian));
+        CodeEmitter emitter = new CodeEmitter(m.parameters(), m.isFloat(), List.of(gradient, hessian), true);
         List<Expr> roots = new ArrayList<>();
         roots.add(m.value());
         roots.addAll(m.gradient());
@@ -175,6 +205,7 @@ public final class ScalarWriter {
         CodeBlock.Builder body = CodeBlock.builder();
         body.add(checkLength(gradient, n));
         body.add(checkLength(hessian, n * n));
+        scratch(emitter, Names.hessianMethod(m.name()), cls, body);
         body.add(emitter.code());
         for (int i = 0; i < n; i++) {
             body.addStatement("$N[$L] = $L", gradient, i, result(m, emitter, m.gradient().get(i)));
@@ -192,9 +223,10 @@ public final class ScalarWriter {
         return MethodSpec.methodBuilder(Names.hessianMethod(m.name()))
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("Computes {@link $L}, writes its gradient into {@code $L} and its Hessian, row-major, into "
-                        + "{@code $L} (both in the order $L), and allocates nothing.\n\n@return the value\n"
+                        + "{@code $L} (both in the order $L), and allocates nothing$L.\n\n"
+                        + "@return the value\n"
                         + "@throws IllegalArgumentException if an array has the wrong length\n", link, gradient, hessian,
-                        wrtList(m))
+                        wrtList(m), scratchNote(emitter))
                 .addParameters(parameters(m, scalar))
                 .addParameter(ArrayTypeName.of(scalar), gradient)
                 .addParameter(ArrayTypeName.of(scalar), hessian)

@@ -14,7 +14,6 @@ import dev.gradus.processor.model.TensorProgram;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import javax.lang.model.element.Modifier;
 
@@ -47,7 +46,7 @@ public final class TensorWriter {
         cls.addMethod(nodesMethod(m, link));
         cls.addMethod(gradientNodesMethod(m, nodesRecord, link, false));
         cls.addMethod(gradientNodesMethod(m, nodesRecord, link, true));
-        String field = m.name().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT) + "_PROGRAMS";
+        String field = Names.constant(m.name(), "PROGRAMS");
         cls.addField(cacheField(m, field, nodesRecord));
         cls.addMethod(tensorMethod(m, tensorRecord, field, link));
         cls.addMethod(MethodSpec.methodBuilder(m.name() + "Programs")
