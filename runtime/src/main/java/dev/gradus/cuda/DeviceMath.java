@@ -24,6 +24,10 @@ final class DeviceMath {
     private static final double LN2 = 0.6931471805599453;
     private static final double LN2_TAIL = 2.3190468138462996e-17;
     private static final double TWO_OVER_PI = 0.6366197723675814;
+    /** 2/3 as a double-double. */
+    private static final double TWO_THIRDS = 2.0 / 3;
+    private static final double TWO_THIRDS_TAIL = new java.math.BigDecimal(2).divide(new java.math.BigDecimal(3),
+            java.math.MathContext.DECIMAL128).subtract(new java.math.BigDecimal(TWO_THIRDS)).doubleValue();
     /** Below this |x| (q under 2^29) sin and cos reduce by Cody–Waite; above, by Payne–Hanek. */
     private static final double CODY_WAITE_LIMIT = 0x1p30;
 
@@ -176,14 +180,26 @@ final class DeviceMath {
         Val remainder = b.fma(b.neg(sHi), u, f);
         remainder = b.fma(b.neg(sHi), uLo, remainder);
         Val sLo = b.div(remainder, u);
+        // Split ln m = 2s + (2/3)s³ + s⁵·Q(s²): the s³ term is about 1% of the whole, so it
+        // is carried in double-double too; the rest is below 10^−4 of the whole.
         Val z = b.mul(sHi, sHi);
-        // |s| ≤ 0.1716, z ≤ 0.0295: terms to s^27 leave under 2^−70.
-        Val p = b.f(2.0 / 27);
-        for (int n = 25; n >= 3; n -= 2) {
-            p = b.fma(p, z, b.f(2.0 / n));
+        Val zErr = b.fma(sHi, sHi, b.neg(z));
+        Val s3 = b.mul(sHi, z);
+        Val s3Err = b.fma(sHi, zErr, b.fma(sHi, z, b.neg(s3)));
+        // |s| ≤ 0.1716, z ≤ 0.0295: Q = 2/5 + 2z/7 + … to 2z¹¹/27 leaves under 2^−70.
+        Val q = b.f(2.0 / 27);
+        for (int n = 25; n >= 5; n -= 2) {
+            q = b.fma(q, z, b.f(2.0 / n));
         }
-        Val tail = b.fma(b.mul(sHi, z), p, b.add(sLo, sLo));
-        Val[] lnM = fastTwoSum(b, b.add(sHi, sHi), tail);
+        Val twoThirds = b.f(TWO_THIRDS);
+        Val cubic = b.mul(s3, twoThirds);
+        Val cubicErr = b.fma(s3, twoThirds, b.neg(cubic));
+        // 2·sLo·(1 + z): the low part of s enters 2s and, through its derivative 2s², 2s³/3.
+        Val twoSLo = b.add(sLo, sLo);
+        Val small = b.fma(s3Err, twoThirds, b.fma(s3, b.f(TWO_THIRDS_TAIL), b.fma(twoSLo, z, twoSLo)));
+        small = b.add(b.fma(b.mul(s3, z), q, cubicErr), small);
+        Val[] head = twoSum(b, b.add(sHi, sHi), cubic);
+        Val[] lnM = fastTwoSum(b, head[0], b.add(head[1], small));
         // e·ln2 as a double-double: the product's error is exact by fma.
         Val ef = b.longToDouble(e);
         Val ph = b.mul(ef, b.f(LN2));
