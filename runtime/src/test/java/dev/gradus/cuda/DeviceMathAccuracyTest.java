@@ -58,7 +58,7 @@ class DeviceMathAccuracyTest {
         IrInterpreter run = interpreter(op, DType.FLOAT64);
         DoubleUnaryOperator f = op.scalarForm();
         Failures failures = new Failures(op.name() + " float64");
-        for (double x : Accuracy.sweep(op.name().hashCode(), 12_000)) {
+        for (double x : Accuracy.sweep(op.name().hashCode(), 8_000)) {
             double want = f.applyAsDouble(x);
             double got = run.run(x);
             failures.note(Accuracy.check64(want, got), "x=" + x, want, got);
@@ -72,7 +72,7 @@ class DeviceMathAccuracyTest {
         IrInterpreter run = interpreter(op, DType.FLOAT32);
         DoubleUnaryOperator f = op.scalarForm();
         Failures failures = new Failures(op.name() + " float32");
-        for (double v : Accuracy.sweep(op.name().hashCode() + 1, 8_000)) {
+        for (double v : Accuracy.sweep(op.name().hashCode() + 1, 5_000)) {
             float x = (float) v;
             float want = (float) f.applyAsDouble(x);
             float got = (float) run.run(x);
@@ -139,7 +139,7 @@ class DeviceMathAccuracyTest {
         IrInterpreter run = interpreter(op, DType.FLOAT64);
         DoubleBinaryOperator f = scalarForm(op);
         Failures failures = new Failures(op.name() + " float64");
-        for (double[] p : binaryPairs(op.name().hashCode(), 10_000)) {
+        for (double[] p : binaryPairs(op.name().hashCode(), 6_000)) {
             double want = f.applyAsDouble(p[0], p[1]);
             double got = run.run(p[0], p[1]);
             String why = Accuracy.check64(want, got);
@@ -158,7 +158,7 @@ class DeviceMathAccuracyTest {
         IrInterpreter run = interpreter(op, DType.FLOAT32);
         DoubleBinaryOperator f = scalarForm(op);
         Failures failures = new Failures(op.name() + " float32");
-        for (double[] p : binaryPairs(op.name().hashCode() + 1, 6_000)) {
+        for (double[] p : binaryPairs(op.name().hashCode() + 1, 4_000)) {
             float x = (float) p[0];
             float y = (float) p[1];
             float want = (float) f.applyAsDouble(x, y);

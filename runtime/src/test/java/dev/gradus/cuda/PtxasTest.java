@@ -53,15 +53,22 @@ class PtxasTest {
     private void compile(String name, String ptx) throws IOException, InterruptedException {
         Path source = dir.resolve(name + ".ptx");
         Files.writeString(source, ptx, StandardCharsets.UTF_8);
+        // Both architectures at once: the runs are independent.
+        List<Process> runs = new ArrayList<>();
         for (String arch : ARCHES) {
-            Path log = dir.resolve(name + "." + arch + ".log");
-            Process p = new ProcessBuilder(ptxas.toString(), "-arch=" + arch, "-o",
+            runs.add(new ProcessBuilder(ptxas.toString(), "-arch=" + arch, "-o",
                     dir.resolve(name + "." + arch + ".cubin").toString(), source.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                    .redirectErrorStream(true).redirectOutput(dir.resolve(name + "." + arch + ".log").toFile())
+                    .start());
+        }
+        for (int k = 0; k < ARCHES.size(); k++) {
+            String arch = ARCHES.get(k);
+            Process p = runs.get(k);
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new AssertionError("ptxas -arch=" + arch + " on " + name + " took over 120 s");
             }
+            Path log = dir.resolve(name + "." + arch + ".log");
             assertEquals(0, p.exitValue(), () -> "ptxas -arch=" + arch + " rejected " + name + ":\n" + read(log)
                     + "\n--- source " + source);
         }
