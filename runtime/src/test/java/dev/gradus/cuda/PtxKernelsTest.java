@@ -55,6 +55,18 @@ class PtxKernelsTest {
     }
 
     @Test
+    void reductionConstantsMatchThePublishedDigits() {
+        // fdlibm's two_over_pi table (A2F983 6E4E44 1529FC …) regrouped into 64-bit words.
+        assertEquals(0L, TwoOverPi.WORDS[0]);
+        assertEquals(0xA2F9836E4E441529L, TwoOverPi.WORDS[1]);
+        assertEquals(0xFC2757D1F534DDC0L, TwoOverPi.WORDS[2]);
+        assertEquals(0xDB6295993C439041L, TwoOverPi.WORDS[3]);
+        assertEquals(Math.PI / 2, TwoOverPi.PIO2_1);
+        assertEquals(6.123233995736766e-17, TwoOverPi.PIO2_2);
+        assertTrue(Math.abs(TwoOverPi.PIO2_3) < 0x1p-105 && TwoOverPi.PIO2_3 != 0);
+    }
+
+    @Test
     void unsupportedOpIsAClearError() {
         KernelSpec spec = new KernelSpec("k", List.of(InputKind.ARRAY), List.of(Step.of(UnaryOps.EXP, 0),
                 Step.of(UnaryOps.ERF, 1)));
