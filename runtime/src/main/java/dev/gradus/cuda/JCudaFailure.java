@@ -8,11 +8,15 @@ final class JCudaFailure {
     private JCudaFailure() {
     }
 
-    /** Describes a failure to load JCuda's classes or native library, or the driver library. */
+    /**
+     * Describes, on one line, a failure to load JCuda's classes or native library, or the
+     * driver library. JCuda's own message spans many lines; the error itself stays the cause.
+     */
     static String describe(Throwable error) {
         String chain = chain(error);
-        if (chain.contains("libcuda.so")) {
-            return PERMANENT + "no NVIDIA driver (libcuda.so.1 cannot be loaded): " + chain;
+        String driver = lineWith(error, "libcuda.so");
+        if (driver != null) {
+            return PERMANENT + "no NVIDIA driver: " + driver;
         }
         if (error instanceof NoClassDefFoundError && chain.contains("jcuda")) {
             return PERMANENT + "the JCuda library (org.jcuda:jcuda) is not on the class path: " + chain;
@@ -26,12 +30,25 @@ final class JCudaFailure {
 
     private static String chain(Throwable error) {
         StringBuilder sb = new StringBuilder();
-        for (Throwable t = error; t != null && sb.length() < 600; t = t.getCause()) {
+        for (Throwable t = error; t != null && sb.length() < 400; t = t.getCause()) {
             if (sb.length() > 0) {
                 sb.append(" <- ");
             }
-            sb.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage());
+            String message = String.valueOf(t.getMessage());
+            sb.append(t.getClass().getSimpleName()).append(": ").append(message.lines().findFirst().orElse(""));
         }
         return sb.toString();
+    }
+
+    private static String lineWith(Throwable error, String text) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            var line = message.lines().filter(l -> l.contains(text)).findFirst();
+            if (line.isPresent()) {
+                String l = line.get().trim();
+                return l.startsWith("java.lang.UnsatisfiedLinkError: ") ? l.substring("java.lang.UnsatisfiedLinkError: ".length()) : l;
+            }
+        }
+        return null;
     }
 }
