@@ -7,7 +7,8 @@ set -euo pipefail
 root=$(git rev-parse --show-toplevel)
 cd "$root"
 shared=${GRADUS_SHARED:-$root/../shared}
-mvn -B -q ${MVN_OFFLINE--o} -pl runtime -am -DskipTests install
+# package, not install: the shared ~/.m2 must not get this branch's runtime.
+mvn -B -q ${MVN_OFFLINE--o} -pl runtime -DskipTests package
 deps=runtime/target/gpu-deps
 rm -rf "$deps"
 mvn -B -q ${MVN_OFFLINE--o} -pl runtime dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/gpu-deps
