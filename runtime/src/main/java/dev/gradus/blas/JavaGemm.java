@@ -11,12 +11,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The pure-Java GEMM kernel: works on every JVM and platform, with any strides (negative
  * ones included).
  *
- * <p>The general case packs op(B) into contiguous rows when its columns are not unit-stride,
- * then walks C in column blocks × depth blocks so that a block of B stays in cache while every
- * row of A passes over it. The innermost loop updates one row of C from four rows of B
- * ({@code C(i, j) += a0·B(p, j) + a1·B(p+1, j) + a2·B(p+2, j) + a3·B(p+3, j)}): one load and
- * one store of C per four multiply-adds, a loop C2 auto-vectorizes. Rows of C are split among
- * up to {@code threads} threads when the product is large enough to pay for the fork.
+ * <p>C is walked in column blocks × depth blocks. Each depth × column block of op(B) is packed
+ * into a contiguous per-thread panel (so B may have any strides, and the panel stays in
+ * L2 while every row of A passes over it), and four rows of C are updated at a time from two
+ * rows of the panel, held in separate per-thread row buffers: each panel element loaded
+ * feeds eight multiply-adds, in a loop C2 auto-vectorizes. Rows of C are split among up to
+ * {@code threads} threads when the product is large enough to pay for the fork.
  */
 final class JavaGemm {
     // Below this many multiply-adds per extra thread a fork costs more than it saves.
@@ -29,23 +29,39 @@ final class JavaGemm {
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    /** Per-thread packing buffers, grown on demand and kept for the next call. */
+    /** Per-thread packing buffers: a block of B and four rows of C, grown on demand and kept. */
     private static final class Scratch {
-        double[] f64 = new double[0];
-        float[] f32 = new float[0];
+        double[] panel64 = new double[0];
+        float[] panel32 = new float[0];
+        final double[][] rows64 = new double[4][0];
+        final float[][] rows32 = new float[4][0];
 
-        double[] f64(int size) {
-            if (f64.length < size) {
-                f64 = new double[size];
+        double[] panel64(int size) {
+            if (panel64.length < size) {
+                panel64 = new double[size];
             }
-            return f64;
+            return panel64;
         }
 
-        float[] f32(int size) {
-            if (f32.length < size) {
-                f32 = new float[size];
+        float[] panel32(int size) {
+            if (panel32.length < size) {
+                panel32 = new float[size];
             }
-            return f32;
+            return panel32;
+        }
+
+        double[] row64(int r, int size) {
+            if (rows64[r].length < size) {
+                rows64[r] = new double[size];
+            }
+            return rows64[r];
+        }
+
+        float[] row32(int r, int size) {
+            if (rows32[r].length < size) {
+                rows32[r] = new float[size];
+            }
+            return rows32[r];
         }
     }
 
@@ -118,63 +134,102 @@ final class JavaGemm {
             matrixVector(a, ao, ai, ap, b, bo, bp, c, co, m, k);
             return;
         }
-        double[] pb = b;
-        int pbo = bo;
-        int pbp = bp;
-        if (bj != 1) {
-            // Gather op(B) into contiguous rows: O(k·n) against the O(m·k·n) product.
-            pb = SCRATCH.get().f64(k * n);
-            for (int p = 0; p < k; p++) {
-                int src = bo + p * bp;
-                int dst = p * n;
-                for (int j = 0; j < n; j++) {
-                    pb[dst + j] = b[src + j * bj];
-                }
-            }
-            pbo = 0;
-            pbp = n;
-        }
         int parts = parts(m, (long) m * k * n, threads);
         if (parts == 1) {
             // No lambda on this path: a TapeMachine run of small products allocates nothing.
-            rowBlock(a, ao, ai, ap, pb, pbo, pbp, c, co, 0, m, k, n);
+            rowBlock(a, ao, ai, ap, b, bo, bp, bj, c, co, 0, m, k, n);
             return;
         }
-        double[] fb = pb;
-        int fbo = pbo;
-        int fbp = pbp;
-        forkRows(m, parts, (from, to) -> rowBlock(a, ao, ai, ap, fb, fbo, fbp, c, co, from, to, k, n));
+        forkRows(m, parts, (from, to) -> rowBlock(a, ao, ai, ap, b, bo, bp, bj, c, co, from, to, k, n));
     }
 
-    private static void rowBlock(double[] a, int ao, int ai, int ap, double[] b, int bo, int bp,
+    private static void rowBlock(double[] a, int ao, int ai, int ap, double[] b, int bo, int bp, int bj,
             double[] c, int co, int from, int to, int k, int n) {
+        Scratch s = SCRATCH.get();
+        double[] panel = s.panel64(DEPTH_BLOCK * COLUMN_BLOCK_F64);
+        double[] r0 = s.row64(0, COLUMN_BLOCK_F64);
+        double[] r1 = s.row64(1, COLUMN_BLOCK_F64);
+        double[] r2 = s.row64(2, COLUMN_BLOCK_F64);
+        double[] r3 = s.row64(3, COLUMN_BLOCK_F64);
         Arrays.fill(c, co + from * n, co + to * n, 0.0);
         for (int jj = 0; jj < n; jj += COLUMN_BLOCK_F64) {
-            int jEnd = Math.min(n, jj + COLUMN_BLOCK_F64);
+            int w = Math.min(n, jj + COLUMN_BLOCK_F64) - jj;
             for (int pp = 0; pp < k; pp += DEPTH_BLOCK) {
-                int pEnd = Math.min(k, pp + DEPTH_BLOCK);
-                for (int i = from; i < to; i++) {
-                    int cRow = co + i * n;
-                    int aRow = ao + i * ai;
-                    int p = pp;
-                    for (; p + 4 <= pEnd; p += 4) {
-                        double a0 = a[aRow + p * ap];
-                        double a1 = a[aRow + (p + 1) * ap];
-                        double a2 = a[aRow + (p + 2) * ap];
-                        double a3 = a[aRow + (p + 3) * ap];
-                        int r0 = bo + p * bp;
-                        int r1 = r0 + bp;
-                        int r2 = r1 + bp;
-                        int r3 = r2 + bp;
-                        for (int j = jj; j < jEnd; j++) {
-                            c[cRow + j] += a0 * b[r0 + j] + a1 * b[r1 + j] + a2 * b[r2 + j] + a3 * b[r3 + j];
+                int d = Math.min(k, pp + DEPTH_BLOCK) - pp;
+                // Pack the d×w block of op(B) contiguously, whatever its strides.
+                for (int p = 0; p < d; p++) {
+                    int src = bo + (pp + p) * bp + jj * bj;
+                    if (bj == 1) {
+                        System.arraycopy(b, src, panel, p * w, w);
+                    } else {
+                        for (int j = 0; j < w; j++) {
+                            panel[p * w + j] = b[src + j * bj];
                         }
                     }
-                    for (; p < pEnd; p++) {
-                        double av = a[aRow + p * ap];
-                        int r = bo + p * bp;
-                        for (int j = jj; j < jEnd; j++) {
-                            c[cRow + j] += av * b[r + j];
+                }
+                int i = from;
+                for (; i + 4 <= to; i += 4) {
+                    // Four rows of C at once, in separate arrays: each element of the panel is
+                    // loaded once for eight multiply-adds.
+                    int c0 = co + i * n + jj;
+                    System.arraycopy(c, c0, r0, 0, w);
+                    System.arraycopy(c, c0 + n, r1, 0, w);
+                    System.arraycopy(c, c0 + 2 * n, r2, 0, w);
+                    System.arraycopy(c, c0 + 3 * n, r3, 0, w);
+                    int a0 = ao + i * ai + pp * ap;
+                    int a1 = a0 + ai;
+                    int a2 = a1 + ai;
+                    int a3 = a2 + ai;
+                    int p = 0;
+                    for (; p + 2 <= d; p += 2) {
+                        int q = p * ap;
+                        double x0 = a[a0 + q];
+                        double x1 = a[a0 + q + ap];
+                        double y0 = a[a1 + q];
+                        double y1 = a[a1 + q + ap];
+                        double z0 = a[a2 + q];
+                        double z1 = a[a2 + q + ap];
+                        double u0 = a[a3 + q];
+                        double u1 = a[a3 + q + ap];
+                        int b0 = p * w;
+                        int b1 = b0 + w;
+                        for (int j = 0; j < w; j++) {
+                            double v0 = panel[b0 + j];
+                            double v1 = panel[b1 + j];
+                            r0[j] += x0 * v0 + x1 * v1;
+                            r1[j] += y0 * v0 + y1 * v1;
+                            r2[j] += z0 * v0 + z1 * v1;
+                            r3[j] += u0 * v0 + u1 * v1;
+                        }
+                    }
+                    if (p < d) {
+                        int q = p * ap;
+                        double x0 = a[a0 + q];
+                        double y0 = a[a1 + q];
+                        double z0 = a[a2 + q];
+                        double u0 = a[a3 + q];
+                        int b0 = p * w;
+                        for (int j = 0; j < w; j++) {
+                            double v0 = panel[b0 + j];
+                            r0[j] += x0 * v0;
+                            r1[j] += y0 * v0;
+                            r2[j] += z0 * v0;
+                            r3[j] += u0 * v0;
+                        }
+                    }
+                    System.arraycopy(r0, 0, c, c0, w);
+                    System.arraycopy(r1, 0, c, c0 + n, w);
+                    System.arraycopy(r2, 0, c, c0 + 2 * n, w);
+                    System.arraycopy(r3, 0, c, c0 + 3 * n, w);
+                }
+                for (; i < to; i++) {
+                    int cRow = co + i * n + jj;
+                    int aRow = ao + i * ai + pp * ap;
+                    for (int p = 0; p < d; p++) {
+                        double x = a[aRow + p * ap];
+                        int b0 = p * w;
+                        for (int j = 0; j < w; j++) {
+                            c[cRow + j] += x * panel[b0 + j];
                         }
                     }
                 }
@@ -225,62 +280,102 @@ final class JavaGemm {
             matrixVector(a, ao, ai, ap, b, bo, bp, c, co, m, k);
             return;
         }
-        float[] pb = b;
-        int pbo = bo;
-        int pbp = bp;
-        if (bj != 1) {
-            pb = SCRATCH.get().f32(k * n);
-            for (int p = 0; p < k; p++) {
-                int src = bo + p * bp;
-                int dst = p * n;
-                for (int j = 0; j < n; j++) {
-                    pb[dst + j] = b[src + j * bj];
-                }
-            }
-            pbo = 0;
-            pbp = n;
-        }
         int parts = parts(m, (long) m * k * n, threads);
         if (parts == 1) {
             // No lambda on this path: a TapeMachine run of small products allocates nothing.
-            rowBlock(a, ao, ai, ap, pb, pbo, pbp, c, co, 0, m, k, n);
+            rowBlock(a, ao, ai, ap, b, bo, bp, bj, c, co, 0, m, k, n);
             return;
         }
-        float[] fb = pb;
-        int fbo = pbo;
-        int fbp = pbp;
-        forkRows(m, parts, (from, to) -> rowBlock(a, ao, ai, ap, fb, fbo, fbp, c, co, from, to, k, n));
+        forkRows(m, parts, (from, to) -> rowBlock(a, ao, ai, ap, b, bo, bp, bj, c, co, from, to, k, n));
     }
 
-    private static void rowBlock(float[] a, int ao, int ai, int ap, float[] b, int bo, int bp,
+    private static void rowBlock(float[] a, int ao, int ai, int ap, float[] b, int bo, int bp, int bj,
             float[] c, int co, int from, int to, int k, int n) {
+        Scratch s = SCRATCH.get();
+        float[] panel = s.panel32(DEPTH_BLOCK * COLUMN_BLOCK_F32);
+        float[] r0 = s.row32(0, COLUMN_BLOCK_F32);
+        float[] r1 = s.row32(1, COLUMN_BLOCK_F32);
+        float[] r2 = s.row32(2, COLUMN_BLOCK_F32);
+        float[] r3 = s.row32(3, COLUMN_BLOCK_F32);
         Arrays.fill(c, co + from * n, co + to * n, 0f);
         for (int jj = 0; jj < n; jj += COLUMN_BLOCK_F32) {
-            int jEnd = Math.min(n, jj + COLUMN_BLOCK_F32);
+            int w = Math.min(n, jj + COLUMN_BLOCK_F32) - jj;
             for (int pp = 0; pp < k; pp += DEPTH_BLOCK) {
-                int pEnd = Math.min(k, pp + DEPTH_BLOCK);
-                for (int i = from; i < to; i++) {
-                    int cRow = co + i * n;
-                    int aRow = ao + i * ai;
-                    int p = pp;
-                    for (; p + 4 <= pEnd; p += 4) {
-                        float a0 = a[aRow + p * ap];
-                        float a1 = a[aRow + (p + 1) * ap];
-                        float a2 = a[aRow + (p + 2) * ap];
-                        float a3 = a[aRow + (p + 3) * ap];
-                        int r0 = bo + p * bp;
-                        int r1 = r0 + bp;
-                        int r2 = r1 + bp;
-                        int r3 = r2 + bp;
-                        for (int j = jj; j < jEnd; j++) {
-                            c[cRow + j] += a0 * b[r0 + j] + a1 * b[r1 + j] + a2 * b[r2 + j] + a3 * b[r3 + j];
+                int d = Math.min(k, pp + DEPTH_BLOCK) - pp;
+                // Pack the d×w block of op(B) contiguously, whatever its strides.
+                for (int p = 0; p < d; p++) {
+                    int src = bo + (pp + p) * bp + jj * bj;
+                    if (bj == 1) {
+                        System.arraycopy(b, src, panel, p * w, w);
+                    } else {
+                        for (int j = 0; j < w; j++) {
+                            panel[p * w + j] = b[src + j * bj];
                         }
                     }
-                    for (; p < pEnd; p++) {
-                        float av = a[aRow + p * ap];
-                        int r = bo + p * bp;
-                        for (int j = jj; j < jEnd; j++) {
-                            c[cRow + j] += av * b[r + j];
+                }
+                int i = from;
+                for (; i + 4 <= to; i += 4) {
+                    // Four rows of C at once, in separate arrays: each element of the panel is
+                    // loaded once for eight multiply-adds.
+                    int c0 = co + i * n + jj;
+                    System.arraycopy(c, c0, r0, 0, w);
+                    System.arraycopy(c, c0 + n, r1, 0, w);
+                    System.arraycopy(c, c0 + 2 * n, r2, 0, w);
+                    System.arraycopy(c, c0 + 3 * n, r3, 0, w);
+                    int a0 = ao + i * ai + pp * ap;
+                    int a1 = a0 + ai;
+                    int a2 = a1 + ai;
+                    int a3 = a2 + ai;
+                    int p = 0;
+                    for (; p + 2 <= d; p += 2) {
+                        int q = p * ap;
+                        float x0 = a[a0 + q];
+                        float x1 = a[a0 + q + ap];
+                        float y0 = a[a1 + q];
+                        float y1 = a[a1 + q + ap];
+                        float z0 = a[a2 + q];
+                        float z1 = a[a2 + q + ap];
+                        float u0 = a[a3 + q];
+                        float u1 = a[a3 + q + ap];
+                        int b0 = p * w;
+                        int b1 = b0 + w;
+                        for (int j = 0; j < w; j++) {
+                            float v0 = panel[b0 + j];
+                            float v1 = panel[b1 + j];
+                            r0[j] += x0 * v0 + x1 * v1;
+                            r1[j] += y0 * v0 + y1 * v1;
+                            r2[j] += z0 * v0 + z1 * v1;
+                            r3[j] += u0 * v0 + u1 * v1;
+                        }
+                    }
+                    if (p < d) {
+                        int q = p * ap;
+                        float x0 = a[a0 + q];
+                        float y0 = a[a1 + q];
+                        float z0 = a[a2 + q];
+                        float u0 = a[a3 + q];
+                        int b0 = p * w;
+                        for (int j = 0; j < w; j++) {
+                            float v0 = panel[b0 + j];
+                            r0[j] += x0 * v0;
+                            r1[j] += y0 * v0;
+                            r2[j] += z0 * v0;
+                            r3[j] += u0 * v0;
+                        }
+                    }
+                    System.arraycopy(r0, 0, c, c0, w);
+                    System.arraycopy(r1, 0, c, c0 + n, w);
+                    System.arraycopy(r2, 0, c, c0 + 2 * n, w);
+                    System.arraycopy(r3, 0, c, c0 + 3 * n, w);
+                }
+                for (; i < to; i++) {
+                    int cRow = co + i * n + jj;
+                    int aRow = ao + i * ai + pp * ap;
+                    for (int p = 0; p < d; p++) {
+                        float x = a[aRow + p * ap];
+                        int b0 = p * w;
+                        for (int j = 0; j < w; j++) {
+                            c[cRow + j] += x * panel[b0 + j];
                         }
                     }
                 }
