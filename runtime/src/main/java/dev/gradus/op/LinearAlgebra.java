@@ -1,9 +1,9 @@
 package dev.gradus.op;
 
+import dev.gradus.blas.Gemm;
 import dev.gradus.tensor.DType;
 import dev.gradus.tensor.Shape;
 import dev.gradus.tensor.Tensor;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -142,8 +142,9 @@ public final class LinearAlgebra {
     /**
      * {@code C = A·B} for an (m, k) matrix A, a (k, n) matrix B and a contiguous (m, n)
      * block C, each addressed as {@code offset + row·rowStride + column·columnStride} in its
-     * backing array; transposes and vectors are just other strides. Overwrites C.
-     * Allocation-free.
+     * backing array; transposes and vectors are just other strides. Overwrites C. Runs on
+     * {@link Gemm}'s backend (OpenBLAS or the pure-Java kernel); allocation-free once the
+     * calling thread's staging buffers have grown to the product's size.
      *
      * @param op the calling op's name, for the message when the dtype is not a float
      * @param a tensor holding A's storage
@@ -165,109 +166,11 @@ public final class LinearAlgebra {
             Tensor b, int bOffset, int bDepthStride, int bColumnStride,
             Tensor out, int outOffset, int m, int k, int n) {
         switch (out.dtype()) {
-            case FLOAT64 -> multiply(a.float64Data(), aOffset, aRowStride, aDepthStride,
+            case FLOAT64 -> Gemm.multiply(a.float64Data(), aOffset, aRowStride, aDepthStride,
                     b.float64Data(), bOffset, bDepthStride, bColumnStride, out.float64Data(), outOffset, m, k, n);
-            case FLOAT32 -> multiply(a.float32Data(), aOffset, aRowStride, aDepthStride,
+            case FLOAT32 -> Gemm.multiply(a.float32Data(), aOffset, aRowStride, aDepthStride,
                     b.float32Data(), bOffset, bDepthStride, bColumnStride, out.float32Data(), outOffset, m, k, n);
             default -> throw new IllegalArgumentException(op + " has no kernel for " + out.dtype());
-        }
-    }
-
-    // Three loop orders, chosen so the innermost loop walks memory with unit stride where
-    // the layout allows it; all three compute the same sums (up to rounding order).
-    private static void multiply(double[] a, int ao, int ai, int ap, double[] b, int bo, int bp, int bj,
-            double[] c, int co, int m, int k, int n) {
-        if (ap == 1 && bp == 1) {
-            // Both operands run along p contiguously (A·Bᵀ, matrix-vector, dot): one dot product per C(i, j).
-            for (int i = 0; i < m; i++) {
-                int aRow = ao + i * ai;
-                for (int j = 0; j < n; j++) {
-                    int bCol = bo + j * bj;
-                    double s = 0;
-                    for (int p = 0; p < k; p++) {
-                        s += a[aRow + p] * b[bCol + p];
-                    }
-                    c[co + i * n + j] = s;
-                }
-            }
-            return;
-        }
-        Arrays.fill(c, co, co + m * n, 0.0);
-        if (n == 1 && ai == 1) {
-            // Aᵀ·v with A stored row-major: C += A(·, p)·v_p, walking a column of op(A) contiguously.
-            for (int p = 0; p < k; p++) {
-                double bv = b[bo + p * bp];
-                int aCol = ao + p * ap;
-                for (int i = 0; i < m; i++) {
-                    c[co + i] += a[aCol + i] * bv;
-                }
-            }
-            return;
-        }
-        // i-k-j: C(i, ·) += A(i, p)·B(p, ·).
-        for (int i = 0; i < m; i++) {
-            int aRow = ao + i * ai;
-            int cRow = co + i * n;
-            for (int p = 0; p < k; p++) {
-                double av = a[aRow + p * ap];
-                int bRow = bo + p * bp;
-                if (bj == 1) {
-                    for (int j = 0; j < n; j++) {
-                        c[cRow + j] += av * b[bRow + j];
-                    }
-                } else {
-                    for (int j = 0; j < n; j++) {
-                        c[cRow + j] += av * b[bRow + j * bj];
-                    }
-                }
-            }
-        }
-    }
-
-    // The float32 twin of the loops above; sums accumulate in float, as BLAS sgemm does.
-    private static void multiply(float[] a, int ao, int ai, int ap, float[] b, int bo, int bp, int bj,
-            float[] c, int co, int m, int k, int n) {
-        if (ap == 1 && bp == 1) {
-            for (int i = 0; i < m; i++) {
-                int aRow = ao + i * ai;
-                for (int j = 0; j < n; j++) {
-                    int bCol = bo + j * bj;
-                    float s = 0;
-                    for (int p = 0; p < k; p++) {
-                        s += a[aRow + p] * b[bCol + p];
-                    }
-                    c[co + i * n + j] = s;
-                }
-            }
-            return;
-        }
-        Arrays.fill(c, co, co + m * n, 0f);
-        if (n == 1 && ai == 1) {
-            for (int p = 0; p < k; p++) {
-                float bv = b[bo + p * bp];
-                int aCol = ao + p * ap;
-                for (int i = 0; i < m; i++) {
-                    c[co + i] += a[aCol + i] * bv;
-                }
-            }
-            return;
-        }
-        for (int i = 0; i < m; i++) {
-            int aRow = ao + i * ai;
-            int cRow = co + i * n;
-            for (int p = 0; p < k; p++) {
-                float av = a[aRow + p * ap];
-                int bRow = bo + p * bp;
-                if (bj == 1) {
-                    for (int j = 0; j < n; j++) {
-                        c[cRow + j] += av * b[bRow + j];
-                    }
-                } else {
-                    for (int j = 0; j < n; j++) {
-                        c[cRow + j] += av * b[bRow + j * bj];
-                    }
-                }
-            }
         }
     }
 }

@@ -1,7 +1,9 @@
 package dev.gradus.benchmarks.workloads;
 
 import dev.gradus.Ops;
+import dev.gradus.blas.Gemm;
 import dev.gradus.tensor.DType;
+import dev.gradus.tensor.Parallel;
 import dev.gradus.tensor.Tensor;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -21,7 +23,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * Reference workload (b): the dense product of two n×n standard normal matrices,
  * {@code Ops.matMul(Tensor, Tensor)}, which allocates its result as {@code torch.mm(a, b)}
  * does ({@code b_matmul_n}). GFLOP/s = 2n³ / time; the comparison script computes it.
- * Single-threaded: the runtime's kernels use one core.
+ * {@code threads} sets {@link Parallel#setThreads(int)} for the trial, as
+ * {@code torch.set_num_threads} does on PyTorch's side. The product runs on
+ * {@link Gemm#backend()}: OpenBLAS unless {@code -Dgradus.blas=java} is passed to the fork
+ * ({@code -jvmArgsAppend -Dgradus.blas=java}); {@code GemmBackendBenchmark} compares the backends.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -38,12 +43,17 @@ public class MatMulWorkload {
     @Param({"float32", "float64"})
     public String dtype;
 
+    /** Threads the kernels may use (1 or 2, as torch_bench.py's rows). */
+    @Param({"1", "2"})
+    public int threads;
+
     private Tensor a;
     private Tensor b;
 
     /** Draws the operands and checks a few elements of the product against a plain dot product. */
     @Setup(Level.Trial)
     public void setUp() {
+        Parallel.setThreads(threads);
         DType type = ReferenceData.dtype(dtype);
         a = ReferenceData.gaussian(type, 1, n, n);
         b = ReferenceData.gaussian(type, 2, n, n);

@@ -1,0 +1,220 @@
+package dev.gradus.blas;
+
+import dev.gradus.tensor.Parallel;
+import java.lang.System.Logger.Level;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * General matrix multiply, {@code C = op(A)·op(B)}, for float32 and float64 arrays addressed
+ * through strides: every matrix product of the runtime (matMul, batchedMatMul, matVec, dot,
+ * outer) comes here.
+ *
+ * <p>Two backends compute it:
+ * <ul>
+ *   <li>{@link Backend#OPENBLAS}: OpenBLAS through {@code org.bytedeco:openblas}, a Maven
+ *       artifact that carries the native library, so no system package is needed.</li>
+ *   <li>{@link Backend#JAVA}: a blocked, multi-threaded pure-Java kernel that runs anywhere.</li>
+ * </ul>
+ * The system property {@code gradus.blas} chooses: {@code openblas}, {@code java}, or unset
+ * (OpenBLAS when its native library loads, else Java with one warning in the log). Asking for
+ * {@code openblas} where it cannot load makes the first product throw. {@link #setBackend}
+ * changes the choice at run time.
+ *
+ * <p>Whatever the backend, matrix-vector products ({@code n = 1}) and products too small to pay
+ * for the native call and its copies run in Java. Both backends use up to
+ * {@link Parallel#threads()} threads, read at each call. Calls from several threads at once
+ * are safe; each thread keeps its own staging buffers (heap, and off-heap for OpenBLAS) sized
+ * by the largest product it has run.
+ */
+public final class Gemm {
+    private static final System.Logger LOG = System.getLogger(Gemm.class.getName());
+
+    /** The system property that selects the backend: {@code openblas}, {@code java}, or unset for automatic. */
+    public static final String PROPERTY = "gradus.blas";
+
+    // Multiply-adds below which the Java kernel beats the native call plus staging copies.
+    static final long NATIVE_MIN_WORK = 1L << 15;
+
+    /** The implementations of {@link Gemm}. */
+    public enum Backend {
+        /** The pure-Java kernel: always available. */
+        JAVA,
+        /** OpenBLAS's {@code cblas_?gemm} through JavaCPP ({@code org.bytedeco:openblas}). */
+        OPENBLAS
+    }
+
+    /**
+     * The outcome of choosing a backend: the backend, or why the one asked for cannot run
+     * ({@code failure} non-null, only for an explicit request of OpenBLAS).
+     */
+    record Selection(Backend backend, IllegalStateException failure) {
+        Backend require() {
+            if (failure != null) {
+                throw new IllegalStateException(failure.getMessage(), failure.getCause());
+            }
+            return backend;
+        }
+    }
+
+    private static volatile Selection selection;
+
+    private Gemm() {
+    }
+
+    /** Loads OpenBLAS once per JVM; {@code FAILURE} is null when it loaded. */
+    private static final class NativeLibrary {
+        static final Throwable FAILURE = tryLoad();
+
+        private static Throwable tryLoad() {
+            try {
+                OpenBlasGemm.load();
+                return null;
+            } catch (LinkageError | RuntimeException e) {
+                // Not swallowed: the caller logs it (automatic choice) or rethrows it (explicit choice).
+                return e;
+            }
+        }
+    }
+
+    /**
+     * Chooses the backend from the value of {@link #PROPERTY} and, only when needed, the
+     * outcome of loading OpenBLAS ({@code loadFailure} returns null when it loaded).
+     */
+    static Selection resolve(String property, Supplier<Throwable> loadFailure) {
+        String wanted = property == null ? "" : property.trim().toLowerCase(Locale.ROOT);
+        switch (wanted) {
+            case "java" -> {
+                return new Selection(Backend.JAVA, null);
+            }
+            case "openblas" -> {
+                Throwable failure = loadFailure.get();
+                if (failure == null) {
+                    return new Selection(Backend.OPENBLAS, null);
+                }
+                return new Selection(Backend.OPENBLAS, new IllegalStateException(PROPERTY
+                        + "=openblas, but OpenBLAS (org.bytedeco:openblas) cannot be loaded on this platform: " + failure
+                        + "; remove the property or set it to 'java' to use the pure-Java kernel", failure));
+            }
+            default -> {
+                if (!wanted.isEmpty()) {
+                    LOG.log(Level.WARNING, "system property {0}=''{1}'' is neither ''openblas'' nor ''java''; choosing automatically",
+                            PROPERTY, property);
+                }
+                Throwable failure = loadFailure.get();
+                if (failure == null) {
+                    return new Selection(Backend.OPENBLAS, null);
+                }
+                // One line for the reader of the log; the stack trace only for those who debug.
+                LOG.log(Level.WARNING, "OpenBLAS (org.bytedeco:openblas) is not available (" + failure
+                        + "); matrix products use the pure-Java kernel, which is much slower. Set " + PROPERTY
+                        + "=java to choose it explicitly.");
+                LOG.log(Level.DEBUG, "why OpenBLAS did not load", failure);
+                return new Selection(Backend.JAVA, null);
+            }
+        }
+    }
+
+    private static Selection selection() {
+        Selection s = selection;
+        if (s == null) {
+            synchronized (Gemm.class) {
+                s = selection;
+                if (s == null) {
+                    s = resolve(System.getProperty(PROPERTY), () -> NativeLibrary.FAILURE);
+                    selection = s;
+                }
+            }
+        }
+        return s;
+    }
+
+    /**
+     * Returns the backend products use now, choosing it on the first call (see the class comment).
+     *
+     * @throws IllegalStateException if {@code gradus.blas=openblas} was asked for and OpenBLAS cannot be loaded
+     */
+    public static Backend backend() {
+        return selection().require();
+    }
+
+    /**
+     * Returns whether {@code backend} can run here: always for {@link Backend#JAVA}; for
+     * {@link Backend#OPENBLAS}, whether its native library loaded (tried once per JVM).
+     */
+    public static boolean isAvailable(Backend backend) {
+        return backend == Backend.JAVA || NativeLibrary.FAILURE == null;
+    }
+
+    /**
+     * Makes every following product in this JVM use {@code backend}, whatever {@code gradus.blas}
+     * says (for tests, benchmarks, or to pin results to one implementation).
+     *
+     * @throws IllegalStateException if {@code backend} is OPENBLAS and its native library cannot be
+     *     loaded; the current choice is then unchanged
+     */
+    public static void setBackend(Backend backend) {
+        if (!isAvailable(backend)) {
+            throw new IllegalStateException("OpenBLAS (org.bytedeco:openblas) cannot be loaded on this platform: "
+                    + NativeLibrary.FAILURE, NativeLibrary.FAILURE);
+        }
+        selection = new Selection(backend, null);
+    }
+
+    /** Returns whether a product of these sizes would run in OpenBLAS when it is the backend. */
+    static boolean worthNative(int m, int k, int n) {
+        return n > 1 && (long) m * k * n >= NATIVE_MIN_WORK;
+    }
+
+    /**
+     * {@code C = op(A)·op(B)} in float64, overwriting C. op(A) is m×k with element (i, p) at
+     * {@code a[aOffset + i·aRowStride + p·aDepthStride]}; op(B) is k×n with element (p, j) at
+     * {@code b[bOffset + p·bDepthStride + j·bColumnStride]}; C is a contiguous row-major m×n
+     * block, element (i, j) at {@code c[cOffset + i·n + j]}. A transposed view is a swap of the
+     * two strides; any strides are accepted (zero and negative included). C must not overlap
+     * A or B. Allocates nothing once this thread's staging buffers are large enough.
+     *
+     * @throws IllegalStateException if {@code gradus.blas=openblas} was asked for and OpenBLAS cannot be loaded
+     * @throws ArrayIndexOutOfBoundsException if an addressed element lies outside its array
+     */
+    public static void multiply(double[] a, int aOffset, int aRowStride, int aDepthStride,
+            double[] b, int bOffset, int bDepthStride, int bColumnStride,
+            double[] c, int cOffset, int m, int k, int n) {
+        checkSizes(m, k, n);
+        int threads = Parallel.threads();
+        if (backend() == Backend.OPENBLAS && worthNative(m, k, n)) {
+            OpenBlasGemm.multiply(a, aOffset, aRowStride, aDepthStride, b, bOffset, bDepthStride, bColumnStride,
+                    c, cOffset, m, k, n, threads);
+        } else {
+            JavaGemm.multiply(a, aOffset, aRowStride, aDepthStride, b, bOffset, bDepthStride, bColumnStride,
+                    c, cOffset, m, k, n, threads);
+        }
+    }
+
+    /**
+     * {@code C = op(A)·op(B)} in float32, with float accumulation as in BLAS {@code sgemm};
+     * otherwise exactly as {@link #multiply(double[], int, int, int, double[], int, int, int, double[], int, int, int, int)}.
+     *
+     * @throws IllegalStateException if {@code gradus.blas=openblas} was asked for and OpenBLAS cannot be loaded
+     * @throws ArrayIndexOutOfBoundsException if an addressed element lies outside its array
+     */
+    public static void multiply(float[] a, int aOffset, int aRowStride, int aDepthStride,
+            float[] b, int bOffset, int bDepthStride, int bColumnStride,
+            float[] c, int cOffset, int m, int k, int n) {
+        checkSizes(m, k, n);
+        int threads = Parallel.threads();
+        if (backend() == Backend.OPENBLAS && worthNative(m, k, n)) {
+            OpenBlasGemm.multiply(a, aOffset, aRowStride, aDepthStride, b, bOffset, bDepthStride, bColumnStride,
+                    c, cOffset, m, k, n, threads);
+        } else {
+            JavaGemm.multiply(a, aOffset, aRowStride, aDepthStride, b, bOffset, bDepthStride, bColumnStride,
+                    c, cOffset, m, k, n, threads);
+        }
+    }
+
+    private static void checkSizes(int m, int k, int n) {
+        if (m < 0 || k < 0 || n < 0) {
+            throw new IllegalArgumentException("matrix sizes must not be negative: m=" + m + ", k=" + k + ", n=" + n);
+        }
+    }
+}
