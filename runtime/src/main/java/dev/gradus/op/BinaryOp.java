@@ -1,6 +1,8 @@
 package dev.gradus.op;
 
+import dev.gradus.tensor.DType;
 import dev.gradus.tensor.Loops;
+import dev.gradus.tensor.Parallel;
 import dev.gradus.tensor.Shape;
 import dev.gradus.tensor.Tensor;
 import java.util.List;
@@ -12,6 +14,12 @@ import java.util.function.DoubleBinaryOperator;
  * {@code y[i] = f(a[i], b[i])}. The definition carries the scalar form {@code f}, the same
  * function as Java source text (see {@link #javaSource}) and the derivative rule; see
  * {@link BinaryOps} for the table.
+ *
+ * <p>The CPU kernel: two contiguous inputs of the output's shape and dtype (the common case)
+ * run through {@link #zipFloat64} or {@link #zipFloat32}, split across
+ * {@link Parallel#threads()} for large tensors; broadcasting and strided inputs apply the
+ * scalar form through the strided loops of {@link Loops}. As in {@link UnaryOp}, an op of the
+ * table may override the array kernels with its own loop.
  */
 public abstract class BinaryOp extends Op {
     private final DoubleBinaryOperator scalarForm;
@@ -91,7 +99,64 @@ public abstract class BinaryOp extends Op {
 
     @Override
     public void compute(Tensor[] inputs, Tensor out) {
-        Loops.zip(inputs[0], inputs[1], out, scalarForm);
+        Tensor a = inputs[0];
+        Tensor b = inputs[1];
+        if (Elementwise.sameLayout(a, out) && Elementwise.sameLayout(b, out)) {
+            Parallel.forRange(out.size(), Elementwise.GRAIN, this, a, b, out, BinaryOp::computeRange);
+        } else {
+            Loops.zip(a, b, out, scalarForm);
+        }
+    }
+
+    private static void computeRange(BinaryOp op, Tensor a, Tensor b, Tensor out, int from, int to) {
+        if (out.dtype() == DType.FLOAT64) {
+            op.zipFloat64(a.float64Data(), a.offset() + from, b.float64Data(), b.offset() + from,
+                    out.float64Data(), out.offset() + from, to - from);
+        } else {
+            op.zipFloat32(a.float32Data(), a.offset() + from, b.float32Data(), b.offset() + from,
+                    out.float32Data(), out.offset() + from, to - from);
+        }
+    }
+
+    /**
+     * The float64 kernel over plain arrays: {@code out[outOffset + k] = f(a[aOffset + k],
+     * b[bOffset + k])} for {@code 0 <= k < n}. {@code out} may be the same array as an input at
+     * the same offset (in place). The default applies {@link #scalarForm()}; an override
+     * computes the same values bit for bit. Allocation-free.
+     *
+     * @param a first input's elements
+     * @param aOffset index of its first element
+     * @param b second input's elements
+     * @param bOffset index of its first element
+     * @param out output array
+     * @param outOffset index of the first output element
+     * @param n number of elements
+     */
+    protected void zipFloat64(double[] a, int aOffset, double[] b, int bOffset, double[] out, int outOffset, int n) {
+        DoubleBinaryOperator f = scalarForm;
+        for (int k = 0; k < n; k++) {
+            out[outOffset + k] = f.applyAsDouble(a[aOffset + k], b[bOffset + k]);
+        }
+    }
+
+    /**
+     * The float32 kernel over plain arrays: the scalar form computed in double and rounded once
+     * per element. Same contract as {@link #zipFloat64}; an override may compute in float where
+     * that rounds to the same value (as it does for +, −, ×, ÷, min and max of two floats).
+     *
+     * @param a first input's elements
+     * @param aOffset index of its first element
+     * @param b second input's elements
+     * @param bOffset index of its first element
+     * @param out output array
+     * @param outOffset index of the first output element
+     * @param n number of elements
+     */
+    protected void zipFloat32(float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset, int n) {
+        DoubleBinaryOperator f = scalarForm;
+        for (int k = 0; k < n; k++) {
+            out[outOffset + k] = (float) f.applyAsDouble(a[aOffset + k], b[bOffset + k]);
+        }
     }
 
     @Override

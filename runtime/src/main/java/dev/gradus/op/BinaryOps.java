@@ -6,6 +6,11 @@ import java.util.List;
  * The table of broadcasting elementwise binary ops: each definition holds the scalar form,
  * on the next line the same function as Java source (see {@link BinaryOp#javaSource}), and
  * beside them the two partial derivatives (the caller sums them over broadcast axes).
+ *
+ * <p>Add, sub, mul, div, minBetween and maxBetween override the array kernels with their own
+ * loops. Their float32 kernels compute in float: for these operations on two floats, the
+ * exact result rounded to float equals the double result rounded to float (a double carries
+ * more than twice float's precision), so float arithmetic gives the scalar form's value.
  */
 public final class BinaryOps {
     private BinaryOps() {
@@ -17,6 +22,20 @@ public final class BinaryOps {
         @Override
         protected <T> Partial<T> gradientA(Builder<T> b, T a, T c, T y, T g) {
             return Partial.of(g);
+        }
+
+        @Override
+        protected void zipFloat64(double[] a, int aOffset, double[] b, int bOffset, double[] out, int outOffset, int n) {
+            for (int k = 0; k < n; k++) {
+                out[outOffset + k] = a[aOffset + k] + b[bOffset + k];
+            }
+        }
+
+        @Override
+        protected void zipFloat32(float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset, int n) {
+            for (int k = 0; k < n; k++) {
+                out[outOffset + k] = a[aOffset + k] + b[bOffset + k];
+            }
         }
 
         @Override
@@ -34,6 +53,20 @@ public final class BinaryOps {
         }
 
         @Override
+        protected void zipFloat64(double[] a, int aOffset, double[] b, int bOffset, double[] out, int outOffset, int n) {
+            for (int k = 0; k < n; k++) {
+                out[outOffset + k] = a[aOffset + k] - b[bOffset + k];
+            }
+        }
+
+        @Override
+        protected void zipFloat32(float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset, int n) {
+            for (int k = 0; k < n; k++) {
+                out[outOffset + k] = a[aOffset + k] - b[bOffset + k];
+            }
+        }
+
+        @Override
         protected <T> Partial<T> gradientB(Builder<T> b, T a, T c, T y, T g) {
             return Partial.of(b.neg(g));
         }
@@ -48,6 +81,20 @@ public final class BinaryOps {
         }
 
         @Override
+        protected void zipFloat64(double[] a, int aOffset, double[] b, int bOffset, double[] out, int outOffset, int n) {
+            for (int k = 0; k < n; k++) {
+                out[outOffset + k] = a[aOffset + k] * b[bOffset + k];
+            }
+        }
+
+        @Override
+        protected void zipFloat32(float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset, int n) {
+            for (int k = 0; k < n; k++) {
+                out[outOffset + k] = a[aOffset + k] * b[bOffset + k];
+            }
+        }
+
+        @Override
         protected <T> Partial<T> gradientB(Builder<T> b, T a, T c, T y, T g) {
             return Partial.of(b.mul(g, a));
         }
@@ -59,6 +106,20 @@ public final class BinaryOps {
         @Override
         protected <T> Partial<T> gradientA(Builder<T> b, T a, T c, T y, T g) {
             return Partial.of(b.div(g, c));
+        }
+
+        @Override
+        protected void zipFloat64(double[] a, int aOffset, double[] b, int bOffset, double[] out, int outOffset, int n) {
+            for (int k = 0; k < n; k++) {
+                out[outOffset + k] = a[aOffset + k] / b[bOffset + k];
+            }
+        }
+
+        @Override
+        protected void zipFloat32(float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset, int n) {
+            for (int k = 0; k < n; k++) {
+                out[outOffset + k] = a[aOffset + k] / b[bOffset + k];
+            }
         }
 
         @Override
@@ -96,6 +157,20 @@ public final class BinaryOps {
         }
 
         @Override
+        protected void zipFloat64(double[] a, int aOffset, double[] b, int bOffset, double[] out, int outOffset, int n) {
+            for (int k = 0; k < n; k++) {
+                out[outOffset + k] = Math.min(a[aOffset + k], b[bOffset + k]);
+            }
+        }
+
+        @Override
+        protected void zipFloat32(float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset, int n) {
+            for (int k = 0; k < n; k++) {
+                out[outOffset + k] = Math.min(a[aOffset + k], b[bOffset + k]);
+            }
+        }
+
+        @Override
         protected <T> Partial<T> gradientB(Builder<T> b, T a, T c, T y, T g) {
             return Partial.of(b.mul(g, b.apply(Comparison.GT.mask(), List.of(a, c))));
         }
@@ -110,6 +185,20 @@ public final class BinaryOps {
         @Override
         protected <T> Partial<T> gradientA(Builder<T> b, T a, T c, T y, T g) {
             return Partial.of(b.mul(g, b.apply(Comparison.GTE.mask(), List.of(a, c))));
+        }
+
+        @Override
+        protected void zipFloat64(double[] a, int aOffset, double[] b, int bOffset, double[] out, int outOffset, int n) {
+            for (int k = 0; k < n; k++) {
+                out[outOffset + k] = Math.max(a[aOffset + k], b[bOffset + k]);
+            }
+        }
+
+        @Override
+        protected void zipFloat32(float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset, int n) {
+            for (int k = 0; k < n; k++) {
+                out[outOffset + k] = Math.max(a[aOffset + k], b[bOffset + k]);
+            }
         }
 
         @Override

@@ -1,6 +1,8 @@
 package dev.gradus.op;
 
+import dev.gradus.tensor.DType;
 import dev.gradus.tensor.Loops;
+import dev.gradus.tensor.Parallel;
 import dev.gradus.tensor.Tensor;
 import java.util.List;
 import java.util.Objects;
@@ -11,6 +13,14 @@ import java.util.function.DoubleUnaryOperator;
  * scalar form {@code f} (used by the CPU kernel), the same function as Java source text
  * (used by generated straight-line code, see {@link #javaSource}) and the derivative rule
  * {@link #gradient}; see {@link UnaryOps} for the table.
+ *
+ * <p>The CPU kernel: a contiguous input of the output's shape and dtype (the common case) runs
+ * through {@link #mapFloat64} or {@link #mapFloat32}, split across {@link Parallel#threads()}
+ * for large tensors; any other layout applies the scalar form through the strided loops of
+ * {@link Loops}. The two array kernels apply the scalar form by default; an op of the table
+ * overrides them with its own loop, which the JIT compiles for that op alone (inlined, and
+ * vectorized where the JIT can) instead of one loop calling every op's scalar form through an
+ * interface. Each element's value never depends on how the work was split.
  */
 public abstract class UnaryOp extends Op {
     private final DoubleUnaryOperator scalarForm;
@@ -78,7 +88,59 @@ public abstract class UnaryOp extends Op {
 
     @Override
     public void compute(Tensor[] inputs, Tensor out) {
-        Loops.map(inputs[0], out, scalarForm);
+        Tensor x = inputs[0];
+        if (Elementwise.sameLayout(x, out)) {
+            Parallel.forRange(out.size(), Elementwise.GRAIN, this, x, out, null, UnaryOp::computeRange);
+        } else {
+            Loops.map(x, out, scalarForm);
+        }
+    }
+
+    private static void computeRange(UnaryOp op, Tensor x, Tensor out, Object unused, int from, int to) {
+        if (out.dtype() == DType.FLOAT64) {
+            op.mapFloat64(x.float64Data(), x.offset() + from, out.float64Data(), out.offset() + from, to - from);
+        } else {
+            op.mapFloat32(x.float32Data(), x.offset() + from, out.float32Data(), out.offset() + from, to - from);
+        }
+    }
+
+    /**
+     * The float64 kernel over plain arrays: {@code out[outOffset + k] = f(x[xOffset + k])} for
+     * {@code 0 <= k < n}. {@code x} and {@code out} may be the same array at the same offset (in
+     * place). The default applies {@link #scalarForm()}; an override computes the same values
+     * bit for bit unless its op's documentation states a bound (tested against the scalar form).
+     * Allocation-free.
+     *
+     * @param x input elements
+     * @param xOffset index of the first input element
+     * @param out output array
+     * @param outOffset index of the first output element
+     * @param n number of elements
+     */
+    protected void mapFloat64(double[] x, int xOffset, double[] out, int outOffset, int n) {
+        DoubleUnaryOperator f = scalarForm;
+        for (int k = 0; k < n; k++) {
+            out[outOffset + k] = f.applyAsDouble(x[xOffset + k]);
+        }
+    }
+
+    /**
+     * The float32 kernel over plain arrays: {@code out[outOffset + k] = (float) f(x[xOffset + k])}
+     * for {@code 0 <= k < n}, the scalar form computed in double and rounded once. Same contract
+     * as {@link #mapFloat64}: an override may compute in float where that gives the same
+     * rounded value, or within a bound its op states.
+     *
+     * @param x input elements
+     * @param xOffset index of the first input element
+     * @param out output array
+     * @param outOffset index of the first output element
+     * @param n number of elements
+     */
+    protected void mapFloat32(float[] x, int xOffset, float[] out, int outOffset, int n) {
+        DoubleUnaryOperator f = scalarForm;
+        for (int k = 0; k < n; k++) {
+            out[outOffset + k] = (float) f.applyAsDouble(x[xOffset + k]);
+        }
     }
 
     @Override

@@ -25,6 +25,22 @@ public final class UnaryOps {
         public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
             return Partial.of(b.mul(g, b.sign(x)));
         }
+
+        @Override
+        protected void mapFloat64(double[] x, int xOffset, double[] out, int outOffset, int n) {
+            for (int k = 0; k < n; k++) {
+                double v = x[xOffset + k];
+                out[outOffset + k] = Math.abs(v);
+            }
+        }
+
+        @Override
+        protected void mapFloat32(float[] x, int xOffset, float[] out, int outOffset, int n) {
+            for (int k = 0; k < n; k++) {
+                float v = x[xOffset + k];
+                out[outOffset + k] = Math.abs(v);
+            }
+        }
     };
 
     /** sign(x) ∈ {-1, 0, 1}; no gradient (piecewise constant). */
@@ -124,6 +140,22 @@ public final class UnaryOps {
         public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
             return Partial.of(b.mul(g, y));
         }
+
+        @Override
+        protected void mapFloat64(double[] x, int xOffset, double[] out, int outOffset, int n) {
+            for (int k = 0; k < n; k++) {
+                double v = x[xOffset + k];
+                out[outOffset + k] = Math.exp(v);
+            }
+        }
+
+        @Override
+        protected void mapFloat32(float[] x, int xOffset, float[] out, int outOffset, int n) {
+            for (int k = 0; k < n; k++) {
+                float v = x[xOffset + k];
+                out[outOffset + k] = (float) Math.exp(v);
+            }
+        }
     };
 
     /** ln x. d/dx = 1/x. */
@@ -132,6 +164,22 @@ public final class UnaryOps {
         @Override
         public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
             return Partial.of(b.div(g, x));
+        }
+
+        @Override
+        protected void mapFloat64(double[] x, int xOffset, double[] out, int outOffset, int n) {
+            for (int k = 0; k < n; k++) {
+                double v = x[xOffset + k];
+                out[outOffset + k] = Math.log(v);
+            }
+        }
+
+        @Override
+        protected void mapFloat32(float[] x, int xOffset, float[] out, int outOffset, int n) {
+            for (int k = 0; k < n; k++) {
+                float v = x[xOffset + k];
+                out[outOffset + k] = (float) Math.log(v);
+            }
         }
     };
 
@@ -165,6 +213,22 @@ public final class UnaryOps {
         }
 
         @Override
+        protected void mapFloat64(double[] x, int xOffset, double[] out, int outOffset, int n) {
+            for (int k = 0; k < n; k++) {
+                double v = x[xOffset + k];
+                out[outOffset + k] = -v;
+            }
+        }
+
+        @Override
+        protected void mapFloat32(float[] x, int xOffset, float[] out, int outOffset, int n) {
+            for (int k = 0; k < n; k++) {
+                float v = x[xOffset + k];
+                out[outOffset + k] = -v;
+            }
+        }
+
+        @Override
         public String format(java.util.List<String> args) {
             return "-" + args.get(0);
         }
@@ -177,6 +241,22 @@ public final class UnaryOps {
         public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
             return Partial.of(b.mul(g, b.mul(b.constant(2, x), x)));
         }
+
+        @Override
+        protected void mapFloat64(double[] x, int xOffset, double[] out, int outOffset, int n) {
+            for (int k = 0; k < n; k++) {
+                double v = x[xOffset + k];
+                out[outOffset + k] = v * v;
+            }
+        }
+
+        @Override
+        protected void mapFloat32(float[] x, int xOffset, float[] out, int outOffset, int n) {
+            for (int k = 0; k < n; k++) {
+                float v = x[xOffset + k];
+                out[outOffset + k] = v * v;
+            }
+        }
     };
 
     /** √x. d/dx = 1/(2√x) = 1/(2y). */
@@ -185,6 +265,22 @@ public final class UnaryOps {
         @Override
         public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
             return Partial.of(b.div(g, b.mul(b.constant(2, y), y)));
+        }
+
+        @Override
+        protected void mapFloat64(double[] x, int xOffset, double[] out, int outOffset, int n) {
+            for (int k = 0; k < n; k++) {
+                double v = x[xOffset + k];
+                out[outOffset + k] = Math.sqrt(v);
+            }
+        }
+
+        @Override
+        protected void mapFloat32(float[] x, int xOffset, float[] out, int outOffset, int n) {
+            for (int k = 0; k < n; k++) {
+                float v = x[xOffset + k];
+                out[outOffset + k] = (float) Math.sqrt(v);
+            }
         }
     };
 
@@ -252,14 +348,56 @@ public final class UnaryOps {
         public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
             return Partial.of(b.mul(g, b.sub(b.constant(1, y), b.square(y))));
         }
+
+        @Override
+        protected void mapFloat64(double[] x, int xOffset, double[] out, int outOffset, int n) {
+            for (int k = 0; k < n; k++) {
+                double v = x[xOffset + k];
+                out[outOffset + k] = Math.tanh(v);
+            }
+        }
+
+        @Override
+        protected void mapFloat32(float[] x, int xOffset, float[] out, int outOffset, int n) {
+            for (int k = 0; k < n; k++) {
+                float v = x[xOffset + k];
+                out[outOffset + k] = (float) Math.tanh(v);
+            }
+        }
     };
 
-    /** σ(x) = 1/(1+e⁻ˣ), evaluated without overflow on either side. d/dx = y(1 − y). */
+    /**
+     * σ(x) = 1/(1+e⁻ˣ), evaluated without overflow on either side. d/dx = y(1 − y).
+     *
+     * <p>The array kernels compute 1/(1+e⁻ˣ) for every x, without the scalar form's branch on
+     * the sign: on typical inputs that branch is mispredicted half the time, which costs more
+     * than the exponential. For x &lt; 0 this differs from the scalar form's eˣ/(1+eˣ) by at most
+     * 4 ulps (3 seen over the test's sweep; each form is within about 2 ulps of σ) where the
+     * result is a normal double; below x ≈ −708, where the result is
+     * subnormal or 0, the kernel gives 0 (an absolute error under 2⁻¹⁰²²). The float32 kernel
+     * rounds that double once, within 1 ulp of the scalar form rounded. Both bounds are tested.
+     */
     public static final UnaryOp SIGMOID = new UnaryOp("sigmoid", UnaryOps::sigmoid,
             "dev.gradus.op.UnaryOps.sigmoid(%s)") {
         @Override
         public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
             return Partial.of(b.mul(g, b.mul(y, b.sub(b.constant(1, y), y))));
+        }
+
+        @Override
+        protected void mapFloat64(double[] x, int xOffset, double[] out, int outOffset, int n) {
+            for (int k = 0; k < n; k++) {
+                double v = x[xOffset + k];
+                out[outOffset + k] = 1.0 / (1.0 + Math.exp(-v));
+            }
+        }
+
+        @Override
+        protected void mapFloat32(float[] x, int xOffset, float[] out, int outOffset, int n) {
+            for (int k = 0; k < n; k++) {
+                float v = x[xOffset + k];
+                out[outOffset + k] = (float) (1.0 / (1.0 + Math.exp(-v)));
+            }
         }
     };
 
@@ -290,12 +428,32 @@ public final class UnaryOps {
         }
     };
 
-    /** max(x, 0) (NaN stays NaN). d/dx = step(x) (0 at 0). */
+    /**
+     * max(x, 0) (NaN stays NaN). d/dx = step(x) (0 at 0). The array kernels use
+     * {@code Math.max(x, 0)}, equal bit for bit (−0 gives +0, NaN stays NaN) and free of the
+     * branch, so the JIT vectorizes it.
+     */
     public static final UnaryOp RELU = new UnaryOp("relu", x -> x <= 0 ? 0.0 : x,
             "((%1$s) <= 0 ? 0.0 : (%1$s))") {
         @Override
         public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
             return Partial.of(b.mul(g, b.step(x)));
+        }
+
+        @Override
+        protected void mapFloat64(double[] x, int xOffset, double[] out, int outOffset, int n) {
+            for (int k = 0; k < n; k++) {
+                double v = x[xOffset + k];
+                out[outOffset + k] = Math.max(v, 0.0);
+            }
+        }
+
+        @Override
+        protected void mapFloat32(float[] x, int xOffset, float[] out, int outOffset, int n) {
+            for (int k = 0; k < n; k++) {
+                float v = x[xOffset + k];
+                out[outOffset + k] = Math.max(v, 0f);
+            }
         }
     };
 

@@ -204,16 +204,23 @@ public final class Loops {
         boolean f64 = x.dtype() == DType.FLOAT64 && out.dtype() == DType.FLOAT64;
         double[] xd = x.float64Data();
         double[] od = out.float64Data();
+        // The output stride of a kept axis is the product of the kept sizes after it; building it
+        // up while decoding the row keeps the per-row cost linear in the rank.
+        int keptAfterLast = rank == 0 || contains(axes, rank - 1) ? 1 : s.dim(rank - 1);
         for (int r = 0; r < rows; r++) {
             int ix = x.offset();
             int io = out.offset();
             int rem = r;
+            int kept = keptAfterLast;
             for (int axis = rank - 2; axis >= 0; axis--) {
                 int d = s.dim(axis);
                 int c = rem % d;
                 rem /= d;
                 ix += c * x.stride(axis);
-                io += c * reducedStride(s, axes, axis);
+                if (!contains(axes, axis)) {
+                    io += c * kept;
+                    kept *= d;
+                }
             }
             if (f64) {
                 for (int k = 0; k < inner; k++, ix += lastXStride, io += lastOutStride) {

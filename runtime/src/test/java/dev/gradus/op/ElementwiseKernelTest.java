@@ -1,0 +1,259 @@
+package dev.gradus.op;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gradus.tensor.DType;
+import dev.gradus.tensor.Parallel;
+import dev.gradus.tensor.Tensor;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The elementwise ops' array kernels against their scalar forms, over sweeps that include
+ * ±0, subnormals, ±∞, NaN and large magnitudes; the split across threads; and the strided and
+ * broadcast layouts that bypass the array kernels.
+ */
+class ElementwiseKernelTest {
+    private final int savedThreads = Parallel.threads();
+
+    @AfterEach
+    void restoreThreads() {
+        Parallel.setThreads(savedThreads);
+    }
+
+    /** Edge values and a log-uniform random sweep of both signs over the whole double range. */
+    static double[] sweep() {
+        double[] edges = {0.0, -0.0, Double.MIN_VALUE, -Double.MIN_VALUE, Double.MIN_NORMAL, -Double.MIN_NORMAL,
+            Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, -Float.MIN_NORMAL, 1e-30, -1e-30, 1e-8, -1e-8, 0.5, -0.5,
+            1, -1, 2, -2, 17, -17, 88.7, -88.7, 103.9, -103.9, 104, -104, 700, -700, 708.5, -708.5, 709.8, -709.8, 745,
+            -745, 1e10, -1e10, Float.MAX_VALUE, -Float.MAX_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE,
+            Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN};
+        Random r = new Random(7);
+        int random = 20_000;
+        double[] all = new double[edges.length + random];
+        System.arraycopy(edges, 0, all, 0, edges.length);
+        for (int k = 0; k < random; k++) {
+            // Mostly the range activations see, and every binade now and then.
+            double magnitude = k % 4 == 0 ? Math.scalb(1 + r.nextDouble(), r.nextInt(2100) - 1075) : 30 * r.nextDouble();
+            all[edges.length + k] = r.nextBoolean() ? magnitude : -magnitude;
+        }
+        return all;
+    }
+
+    static Stream<UnaryOp> unaryOps() {
+        return UnaryOps.all().stream();
+    }
+
+    static Stream<BinaryOp> binaryOps() {
+        return BinaryOps.all().stream();
+    }
+
+    /** Returns |a − b| in units of ulp(b), 0 when both are the same NaN-or-value. */
+    static double ulps(double a, double b) {
+        if (Double.compare(a, b) == 0 || (Double.isNaN(a) && Double.isNaN(b))) {
+            return 0;
+        }
+        return Math.abs(a - b) / Math.ulp(b);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("unaryOps")
+    void unaryFloat64KernelMatchesTheScalarForm(UnaryOp op) {
+        double[] x = sweep();
+        double[] out = new double[x.length + 2];
+        op.mapFloat64(x, 0, out, 1, x.length);
+        double worst = 0;
+        for (int k = 0; k < x.length; k++) {
+            int at = k;
+            double expected = op.apply(x[k]);
+            double actual = out[k + 1];
+            if (op == UnaryOps.SIGMOID) {
+                // Documented bound: a few ulps where the result is normal, an absolute 2^-1022 below.
+                if (Math.abs(expected) < Double.MIN_NORMAL) {
+                    assertTrue(Math.abs(actual - expected) < Double.MIN_NORMAL, () -> "sigmoid(" + x[at] + ") = " + actual);
+                } else {
+                    worst = Math.max(worst, ulps(actual, expected));
+                }
+            } else {
+                assertEquals(Double.doubleToLongBits(expected), Double.doubleToLongBits(actual),
+                        () -> op.name() + "(" + x[at] + "): scalar " + expected + ", kernel " + actual);
+            }
+        }
+        assertTrue(worst <= 4, op.name() + ": " + worst + " ulps from the scalar form");
+        assertEquals(0.0, out[0], "the kernel wrote before its block");
+        assertEquals(0.0, out[x.length + 1], "the kernel wrote after its block");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("unaryOps")
+    void unaryFloat32KernelMatchesTheScalarFormRounded(UnaryOp op) {
+        double[] sweep = sweep();
+        float[] x = new float[sweep.length];
+        for (int k = 0; k < x.length; k++) {
+            x[k] = (float) sweep[k];
+        }
+        float[] out = new float[x.length];
+        op.mapFloat32(x, 0, out, 0, x.length);
+        for (int k = 0; k < x.length; k++) {
+            int at = k;
+            float expected = (float) op.apply(x[k]);
+            if (op == UnaryOps.SIGMOID) {
+                assertTrue(Float.compare(expected, out[k]) == 0 || Math.abs(expected - out[k]) <= Math.ulp(expected),
+                        () -> "sigmoid(" + x[at] + "): scalar " + expected + ", kernel " + out[at]);
+            } else {
+                assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(out[k]),
+                        () -> op.name() + "(" + x[at] + "): scalar " + expected + ", kernel " + out[at]);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("binaryOps")
+    void binaryKernelsMatchTheScalarFormBitForBit(BinaryOp op) {
+        double[] a = sweep();
+        double[] b = sweep();
+        // Pair every value with a shuffled partner, and with itself (x − x, x / x, ties).
+        double[] shuffled = shuffled(b, new Random(3));
+        for (double[] partner : new double[][] {shuffled, a}) {
+            double[] out = new double[a.length];
+            op.zipFloat64(a, 0, partner, 0, out, 0, a.length);
+            float[] a32 = toFloat(a);
+            float[] b32 = toFloat(partner);
+            float[] out32 = new float[a.length];
+            op.zipFloat32(a32, 0, b32, 0, out32, 0, a.length);
+            for (int k = 0; k < a.length; k++) {
+                int at = k;
+                double expected = op.apply(a[k], partner[k]);
+                assertEquals(Double.doubleToLongBits(expected), Double.doubleToLongBits(out[k]),
+                        () -> op.name() + "(" + a[at] + ", " + partner[at] + ")");
+                float expected32 = (float) op.apply(a32[k], b32[k]);
+                assertEquals(Float.floatToIntBits(expected32), Float.floatToIntBits(out32[k]),
+                        () -> op.name() + " float32 (" + a32[at] + ", " + b32[at] + ")");
+            }
+        }
+    }
+
+    private static double[] shuffled(double[] d, Random r) {
+        double[] s = d.clone();
+        for (int k = s.length - 1; k > 0; k--) {
+            int j = r.nextInt(k + 1);
+            double t = s[k];
+            s[k] = s[j];
+            s[j] = t;
+        }
+        return s;
+    }
+
+    private static float[] toFloat(double[] d) {
+        float[] f = new float[d.length];
+        for (int k = 0; k < d.length; k++) {
+            f[k] = (float) d[k];
+        }
+        return f;
+    }
+
+    /** A contiguous tensor of n normal values with standard deviation 8. */
+    private static Tensor large(DType dtype, int n, long seed) {
+        Random r = new Random(seed);
+        Tensor t = Tensor.zeros(dtype, n);
+        for (int k = 0; k < n; k++) {
+            t.setFlat(k, 8 * r.nextGaussian());
+        }
+        return t;
+    }
+
+    @Test
+    void splittingAcrossThreadsGivesTheSameBits() {
+        int n = 3 * Elementwise.GRAIN + 37;
+        for (DType dtype : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
+            Tensor x = large(dtype, n, 1);
+            Tensor y = large(dtype, n, 2);
+            for (UnaryOp op : UnaryOps.all()) {
+                Parallel.setThreads(1);
+                Tensor one = Tensor.zeros(dtype, n);
+                op.compute(new Tensor[] {x}, one);
+                for (int threads : new int[] {2, 3}) {
+                    Parallel.setThreads(threads);
+                    Tensor many = Tensor.zeros(dtype, n);
+                    op.compute(new Tensor[] {x}, many);
+                    assertArrayEquals(one.toDoubleArray(), many.toDoubleArray(), 0.0, op.name() + " " + dtype + " on " + threads);
+                }
+                // The split runs the same kernel as a direct call over the whole array.
+                Tensor direct = Tensor.zeros(dtype, n);
+                if (dtype == DType.FLOAT64) {
+                    op.mapFloat64(x.float64Data(), 0, direct.float64Data(), 0, n);
+                } else {
+                    op.mapFloat32(x.float32Data(), 0, direct.float32Data(), 0, n);
+                }
+                assertArrayEquals(direct.toDoubleArray(), one.toDoubleArray(), 0.0, op.name() + " " + dtype);
+            }
+            for (BinaryOp op : BinaryOps.all()) {
+                Parallel.setThreads(1);
+                Tensor one = Tensor.zeros(dtype, n);
+                op.compute(new Tensor[] {x, y}, one);
+                Parallel.setThreads(2);
+                Tensor two = Tensor.zeros(dtype, n);
+                op.compute(new Tensor[] {x, y}, two);
+                assertArrayEquals(one.toDoubleArray(), two.toDoubleArray(), 0.0, op.name() + " " + dtype);
+            }
+        }
+    }
+
+    @Test
+    void inPlaceOnSeveralThreads() {
+        Parallel.setThreads(2);
+        int n = 3 * Elementwise.GRAIN;
+        Tensor x = large(DType.FLOAT32, n, 5);
+        Tensor expected = Tensor.zeros(DType.FLOAT32, n);
+        UnaryOps.SIGMOID.compute(new Tensor[] {x}, expected);
+        UnaryOps.SIGMOID.compute(new Tensor[] {x}, x);
+        assertArrayEquals(expected.toDoubleArray(), x.toDoubleArray(), 0.0);
+    }
+
+    @Test
+    void stridedAndBroadcastInputsApplyTheScalarForm() {
+        for (DType dtype : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
+            Tensor m = KernelHarness.random(dtype, 11, 300, 257);
+            for (KernelHarness.Layout layout : KernelHarness.Layout.values()) {
+                Tensor x = KernelHarness.laidOut(m, layout);
+                for (UnaryOp op : new UnaryOp[] {UnaryOps.SIGMOID, UnaryOps.RELU, UnaryOps.SIN, UnaryOps.SQUARE}) {
+                    Tensor out = Tensor.zeros(dtype, 300, 257);
+                    op.compute(new Tensor[] {x}, out);
+                    for (int i = 0; i < 300; i += 7) {
+                        for (int j = 0; j < 257; j += 5) {
+                            double expected = op.apply(m.get(i, j));
+                            expected = dtype == DType.FLOAT32 ? (float) expected : expected;
+                            // Sigmoid's contiguous kernel is within its documented bound, not bit for bit.
+                            double tolerance = op == UnaryOps.SIGMOID && layout == KernelHarness.Layout.CONTIGUOUS
+                                    ? 4 * Math.ulp(dtype == DType.FLOAT32 ? (float) expected : expected) : 0;
+                            assertEquals(expected, out.get(i, j), tolerance, op.name() + " " + layout + " at " + i + "," + j);
+                        }
+                    }
+                }
+            }
+            // A row broadcast against a matrix, and a matrix plus its own transpose (strided).
+            Tensor row = KernelHarness.random(dtype, 12, 257);
+            Tensor sq = KernelHarness.random(dtype, 13, 257, 257);
+            for (BinaryOp op : new BinaryOp[] {BinaryOps.ADD, BinaryOps.MUL, BinaryOps.POW}) {
+                Tensor out = Tensor.zeros(dtype, 300, 257);
+                op.compute(new Tensor[] {m, row}, out);
+                Tensor outT = Tensor.zeros(dtype, 257, 257);
+                op.compute(new Tensor[] {sq, sq.transpose(1, 0)}, outT);
+                for (int i = 0; i < 257; i += 3) {
+                    for (int j = 0; j < 257; j += 4) {
+                        double e = op.apply(m.get(i, j), row.get(j));
+                        assertEquals(dtype == DType.FLOAT32 ? (float) e : e, out.get(i, j), op.name() + " broadcast");
+                        double t = op.apply(sq.get(i, j), sq.get(j, i));
+                        assertEquals(dtype == DType.FLOAT32 ? (float) t : t, outT.get(i, j), op.name() + " transposed");
+                    }
+                }
+            }
+        }
+    }
+}
