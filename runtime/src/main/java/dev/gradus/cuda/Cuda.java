@@ -26,7 +26,6 @@ public final class Cuda {
     /** The JCuda-backed engine, the only class that refers to JCuda. */
     static final String ENGINE_CLASS = "dev.gradus.cuda.JCudaEngine";
     /** The PTX generator built from the op table (issue 5). */
-    static final String DEFAULT_KERNELS_CLASS = "dev.gradus.cuda.PtxKernels";
 
     private static final Object LOCK = new Object();
     // Once the natives or the driver have failed they fail the same way for the life of the
@@ -66,20 +65,11 @@ public final class Cuda {
     }
 
     /**
-     * Returns the default kernel source, the PTX generator {@code dev.gradus.cuda.PtxKernels}.
-     *
-     * @throws CudaUnavailableException if that class is not on the class path or cannot be made
+     * Returns the default kernel source: a new {@link PtxKernels}, the PTX generator over the
+     * op table (pure Java: it loads no JCuda class).
      */
     public static KernelSource defaultKernels() {
-        try {
-            return (KernelSource) Class.forName(DEFAULT_KERNELS_CLASS).getDeclaredConstructor().newInstance();
-        } catch (ClassNotFoundException e) {
-            throw new CudaUnavailableException("no CUDA kernel generator: class " + DEFAULT_KERNELS_CLASS
-                    + " is not on the class path", e);
-        } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
-            throw new CudaUnavailableException("the CUDA kernel generator " + DEFAULT_KERNELS_CLASS
-                    + " could not be made: " + e, e);
-        }
+        return new PtxKernels();
     }
 
     /**

@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * GPU tests: every kernel of the default kernel source against the CPU op, fused against
  * unfused chains, device residency (copies counted) and the engine's own copies. They skip
- * where no GPU can be used; where one can, the kernel generator must be on the class path.
+ * where no GPU can be used.
  */
 @Tag("gpu")
 class CudaGpuTest {
