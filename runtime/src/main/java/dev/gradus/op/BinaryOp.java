@@ -103,8 +103,67 @@ public abstract class BinaryOp extends Op {
         Tensor b = inputs[1];
         if (Elementwise.sameLayout(a, out) && Elementwise.sameLayout(b, out)) {
             Parallel.forRange(out.size(), Elementwise.GRAIN, this, a, b, out, BinaryOp::computeRange);
+        } else if (Elementwise.sameLayout(a, out) && Elementwise.trailingPeriod(b, out) > 0) {
+            // x + bias, x * scalar: the op's own loop over each repetition of b.
+            Parallel.forRange(out.size(), Elementwise.GRAIN, this, a, b, out, BinaryOp::computeRangeBroadcastSecond);
+        } else if (Elementwise.sameLayout(b, out) && Elementwise.trailingPeriod(a, out) > 0) {
+            Parallel.forRange(out.size(), Elementwise.GRAIN, this, a, b, out, BinaryOp::computeRangeBroadcastFirst);
         } else {
             Loops.zip(a, b, out, scalarForm);
+        }
+    }
+
+    /** {@code out = f(a, b)} over {@code [from, to)} where b repeats with period {@code b.size()}. */
+    private static void computeRangeBroadcastSecond(BinaryOp op, Tensor a, Tensor b, Tensor out, int from, int to) {
+        broadcastRange(op, a, b, out, from, to, false);
+    }
+
+    /** {@code out = f(a, b)} over {@code [from, to)} where a repeats with period {@code a.size()}. */
+    private static void computeRangeBroadcastFirst(BinaryOp op, Tensor a, Tensor b, Tensor out, int from, int to) {
+        broadcastRange(op, b, a, out, from, to, true);
+    }
+
+    /**
+     * Runs the op's array kernel over {@code [from, to)} of {@code out}, {@code full} having
+     * out's layout and {@code small} repeating along it; {@code smallFirst} says which operand
+     * {@code small} is. A scalar is expanded into a per-thread row, so each kernel call covers
+     * many elements; the values are those of the scalar form, bit for bit, as for same-shape inputs.
+     */
+    private static void broadcastRange(BinaryOp op, Tensor full, Tensor small, Tensor out, int from, int to,
+            boolean smallFirst) {
+        int period = small.size();
+        boolean f64 = out.dtype() == DType.FLOAT64;
+        int fo = full.offset();
+        int so = small.offset();
+        int oo = out.offset();
+        double[] fullD = f64 ? full.float64Data() : null;
+        float[] fullF = f64 ? null : full.float32Data();
+        double[] smallD;
+        float[] smallF;
+        if (period == 1) {
+            smallD = f64 ? Elementwise.doubleRow(small.float64Data()[so]) : null;
+            smallF = f64 ? null : Elementwise.floatRow(small.float32Data()[so]);
+            period = Elementwise.SCALAR_CHUNK;
+            so = 0;
+        } else {
+            smallD = f64 ? small.float64Data() : null;
+            smallF = f64 ? null : small.float32Data();
+        }
+        for (int k = from; k < to; ) {
+            int pos = k % period;
+            int n = Math.min(period - pos, to - k);
+            if (f64) {
+                if (smallFirst) {
+                    op.zipFloat64(smallD, so + pos, fullD, fo + k, out.float64Data(), oo + k, n);
+                } else {
+                    op.zipFloat64(fullD, fo + k, smallD, so + pos, out.float64Data(), oo + k, n);
+                }
+            } else if (smallFirst) {
+                op.zipFloat32(smallF, so + pos, fullF, fo + k, out.float32Data(), oo + k, n);
+            } else {
+                op.zipFloat32(fullF, fo + k, smallF, so + pos, out.float32Data(), oo + k, n);
+            }
+            k += n;
         }
     }
 

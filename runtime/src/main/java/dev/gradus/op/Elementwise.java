@@ -24,6 +24,59 @@ final class Elementwise {
     private Elementwise() {
     }
 
+    /**
+     * Returns the period with which a broadcast input repeats along {@code out}, or -1 when the
+     * fast path does not cover it: {@code x} is contiguous, of {@code out}'s float dtype, and its
+     * shape (leading size-1 axes ignored) is {@code out}'s trailing axes, so element {@code k}
+     * of {@code out} reads element {@code k % period} of {@code x} — a bias row, or a scalar
+     * (period 1).
+     */
+    static int trailingPeriod(Tensor x, Tensor out) {
+        DType t = out.dtype();
+        if (!(t == DType.FLOAT64 || t == DType.FLOAT32) || x.dtype() != t || !x.isContiguous() || !out.isContiguous()
+                || x.size() == 0) {
+            return -1;
+        }
+        int lead = 0;
+        while (lead < x.rank() && x.shape().dim(lead) == 1) {
+            lead++;
+        }
+        int kept = x.rank() - lead;
+        if (kept > out.rank()) {
+            return -1;
+        }
+        for (int i = 0; i < kept; i++) {
+            if (x.shape().dim(lead + i) != out.shape().dim(out.rank() - kept + i)) {
+                return -1;
+            }
+        }
+        return x.size();
+    }
+
+    /** Per-thread rows of a repeated scalar, so scalar-broadcast kernels allocate nothing after a thread's first use. */
+    static final int SCALAR_CHUNK = 512;
+    private static final ThreadLocal<float[]> FLOAT_ROW = ThreadLocal.withInitial(() -> new float[SCALAR_CHUNK]);
+    private static final ThreadLocal<double[]> DOUBLE_ROW = ThreadLocal.withInitial(() -> new double[SCALAR_CHUNK]);
+
+    /** Returns this thread's row of {@link #SCALAR_CHUNK} copies of {@code v}. */
+    static float[] floatRow(float v) {
+        float[] row = FLOAT_ROW.get();
+        if (Float.floatToRawIntBits(row[0]) != Float.floatToRawIntBits(v) || row[SCALAR_CHUNK - 1] != row[0]) {
+            java.util.Arrays.fill(row, v);
+        }
+        return row;
+    }
+
+    /** Returns this thread's row of {@link #SCALAR_CHUNK} copies of {@code v}. */
+    static double[] doubleRow(double v) {
+        double[] row = DOUBLE_ROW.get();
+        if (Double.doubleToRawLongBits(row[0]) != Double.doubleToRawLongBits(v)
+                || Double.doubleToRawLongBits(row[SCALAR_CHUNK - 1]) != Double.doubleToRawLongBits(v)) {
+            java.util.Arrays.fill(row, v);
+        }
+        return row;
+    }
+
     /** Returns true if {@code x} is contiguous with {@code out}'s shape and dtype, a float dtype. */
     static boolean sameLayout(Tensor x, Tensor out) {
         DType t = out.dtype();

@@ -2,6 +2,7 @@ package dev.gradus.solver;
 
 import dev.gradus.graph.Node;
 import dev.gradus.tensor.DType;
+import dev.gradus.tensor.Parallel;
 import dev.gradus.tensor.Shape;
 import dev.gradus.tensor.Tensor;
 import java.util.Collections;
@@ -55,18 +56,53 @@ abstract class BaseSolver implements Solver {
      */
     abstract double updateElement(Tensor[] state, int k, double w, double g);
 
-    /** Updates every parameter; t is the step number (1 for the first step). */
+    /** Elements per thread below which a parameter is updated on the calling thread. */
+    private static final int MIN_PER_THREAD = 1 << 15;
+
+    /**
+     * Updates every parameter; t is the step number (1 for the first step). Elements are
+     * independent (each reads and writes only its own state index), so large parameters are
+     * split across {@link Parallel#threads()}; the result does not depend on the split.
+     */
     void update(Tensor[] values, Tensor[] gradients, int count, long t) {
         beginStep(t);
         for (int p = 0; p < count; p++) {
-            Tensor w = values[p];
-            Tensor g = gradients[p];
-            Tensor[] s = state[p];
-            int wOffset = w.offset();
-            for (int k = 0, n = w.size(); k < n; k++) {
-                double wk = w.getAt(wOffset + k);
+            Parallel.forRange(values[p].size(), MIN_PER_THREAD, this, values[p], gradients[p], state[p],
+                    BaseSolver::updateRange);
+        }
+    }
+
+    /**
+     * Updates elements {@code [from, to)} of one parameter. Contiguous float32/float64 values
+     * and gradients of one dtype are read from their arrays directly (the common case: bound
+     * gradients of a TapeMachine); anything else goes through the tensors' strided accessors.
+     * Both give the same bits: a float32 element is read as double and its new value rounded
+     * once, as {@link Tensor#setAt} does.
+     */
+    private static void updateRange(BaseSolver solver, Tensor w, Tensor g, Tensor[] s, int from, int to) {
+        GradientOptions options = solver.options;
+        int wo = w.offset();
+        if (w.isContiguous() && g.isContiguous() && w.dtype() == g.dtype() && w.dtype() == DType.FLOAT32) {
+            float[] wa = w.float32Data();
+            float[] ga = g.float32Data();
+            int go = g.offset();
+            for (int k = from; k < to; k++) {
+                double wk = wa[wo + k];
+                wa[wo + k] = (float) solver.updateElement(s, k, wk, options.apply(ga[go + k], wk));
+            }
+        } else if (w.isContiguous() && g.isContiguous() && w.dtype() == g.dtype() && w.dtype() == DType.FLOAT64) {
+            double[] wa = w.float64Data();
+            double[] ga = g.float64Data();
+            int go = g.offset();
+            for (int k = from; k < to; k++) {
+                double wk = wa[wo + k];
+                wa[wo + k] = solver.updateElement(s, k, wk, options.apply(ga[go + k], wk));
+            }
+        } else {
+            for (int k = from; k < to; k++) {
+                double wk = w.getAt(wo + k);
                 double gk = options.apply(gradientAt(g, k), wk);
-                w.setAt(wOffset + k, updateElement(s, k, wk, gk));
+                w.setAt(wo + k, solver.updateElement(s, k, wk, gk));
             }
         }
     }

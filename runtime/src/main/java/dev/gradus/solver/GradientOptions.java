@@ -8,7 +8,8 @@ record GradientOptions(double learnRate, double l1, double l2, double clip, int 
 
     /** Returns the pre-processed gradient of one element: divided, regularized, clipped. */
     double apply(double gradient, double weight) {
-        double g = gradient / batchSize;
+        // x / 1 is x for every double, so the common batchSize 1 skips a division per element.
+        double g = batchSize == 1 ? gradient : gradient / batchSize;
         if (l2 != 0) {
             g += l2 * weight;
         }

@@ -206,6 +206,37 @@ class ElementwiseKernelTest {
     }
 
     @Test
+    void broadcastRowsAndScalarsRunTheArrayKernelsWithTheScalarFormsBits() {
+        int cols = 37;
+        int rows = (3 * Elementwise.GRAIN) / cols + 5;
+        for (DType dtype : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
+            Tensor m = large(dtype, rows * cols, 7).reshape(rows, cols);
+            Tensor row = large(dtype, cols, 8);
+            Tensor scalar = large(dtype, 1, 9).reshape();
+            Tensor column = large(dtype, rows, 10).reshape(rows, 1);
+            for (BinaryOp op : BinaryOps.all()) {
+                for (Tensor small : new Tensor[] {row, scalar, row.reshape(1, cols), column}) {
+                    for (boolean smallFirst : new boolean[] {false, true}) {
+                        Tensor a = smallFirst ? small : m;
+                        Tensor b = smallFirst ? m : small;
+                        Tensor expected = Tensor.zeros(dtype, rows, cols);
+                        dev.gradus.tensor.Loops.zip(a, b, expected, op.scalarForm());
+                        for (int threads : new int[] {1, 2, 3}) {
+                            Parallel.setThreads(threads);
+                            Tensor out = Tensor.zeros(dtype, rows, cols);
+                            op.compute(new Tensor[] {a, b}, out);
+                            assertArrayEquals(expected.toDoubleArray(), out.toDoubleArray(), 0.0,
+                                    op.name() + " " + dtype + " " + small.shape() + (smallFirst ? " first" : " second")
+                                            + " on " + threads);
+                        }
+                    }
+                }
+            }
+        }
+        Parallel.setThreads(Runtime.getRuntime().availableProcessors());
+    }
+
+    @Test
     void inPlaceOnSeveralThreads() {
         Parallel.setThreads(2);
         int n = 3 * Elementwise.GRAIN;
