@@ -256,7 +256,10 @@ public final class Node {
         if (kind != Kind.OP) {
             throw new IllegalStateException("only op nodes get computed values; '" + name + "' is " + kind);
         }
-        value = t;
+        // Machines republish the same tensors every run: skipping unchanged stores skips their GC write barriers.
+        if (value != t) {
+            value = t;
+        }
     }
 
     /** For machines: marks the value as unavailable; {@link #value()} then throws with {@code reason}. */
@@ -264,13 +267,17 @@ public final class Node {
         if (kind != Kind.OP) {
             throw new IllegalStateException("only op nodes get computed values; '" + name + "' is " + kind);
         }
-        value = null;
-        unavailable = reason;
+        if (value != null || unavailable != reason) {
+            value = null;
+            unavailable = reason;
+        }
     }
 
     /** For machines: publishes {@code t} as the gradient of the cost with respect to this node. */
     public void bindGradient(Tensor t) {
-        gradient = t;
+        if (gradient != t) {
+            gradient = t;
+        }
     }
 
     /**

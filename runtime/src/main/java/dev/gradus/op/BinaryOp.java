@@ -101,7 +101,10 @@ public abstract class BinaryOp extends Op {
     public void compute(Tensor[] inputs, Tensor out) {
         Tensor a = inputs[0];
         Tensor b = inputs[1];
-        if (Elementwise.sameLayout(a, out) && Elementwise.sameLayout(b, out)) {
+        if (out.size() == 1 && a.size() == 1 && b.size() == 1) {
+            // One element (scalar graphs): the scalar form directly, without the array machinery.
+            out.setAt(out.offset(), scalarForm.applyAsDouble(a.getAt(a.offset()), b.getAt(b.offset())));
+        } else if (Elementwise.sameLayout(a, out) && Elementwise.sameLayout(b, out)) {
             Parallel.forRange(out.size(), Elementwise.GRAIN, this, a, b, out, BinaryOp::computeRange);
         } else if (Elementwise.sameLayout(a, out) && Elementwise.trailingPeriod(b, out) > 0) {
             // x + bias, x * scalar: the op's own loop over each repetition of b.

@@ -89,7 +89,10 @@ public abstract class UnaryOp extends Op {
     @Override
     public void compute(Tensor[] inputs, Tensor out) {
         Tensor x = inputs[0];
-        if (Elementwise.sameLayout(x, out)) {
+        if (out.size() == 1 && x.size() == 1) {
+            // One element (scalar graphs): the scalar form directly, without the array machinery.
+            out.setAt(out.offset(), scalarForm.applyAsDouble(x.getAt(x.offset())));
+        } else if (Elementwise.sameLayout(x, out)) {
             Parallel.forRange(out.size(), Elementwise.GRAIN, this, x, out, null, UnaryOp::computeRange);
         } else {
             Loops.map(x, out, scalarForm);
