@@ -9,9 +9,10 @@ import dev.gradus.tensor.Tensor;
  *
  * <p>The fast path covers the common case, a contiguous input of the output's shape and dtype
  * (float32 or float64): the op's own loop runs over plain arrays, split into contiguous ranges
- * by {@link dev.gradus.tensor.Parallel#forRange}. Every other layout (strided views,
- * broadcasting, mixed dtypes) goes through the general strided loops of
- * {@link dev.gradus.tensor.Loops}, which apply the scalar form.
+ * by {@link dev.gradus.tensor.Parallel#forRange}; a binary op's input that repeats along the
+ * output ({@link #trailingPeriod}: a bias row, a scalar) runs the same loop once per
+ * repetition. Every other layout (strided views, other broadcasts, mixed dtypes) goes through
+ * the general strided loops of {@link dev.gradus.tensor.Loops}, which apply the scalar form.
  */
 final class Elementwise {
     /**
