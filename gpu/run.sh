@@ -6,7 +6,8 @@ set -uo pipefail
 out=${OUT:-gpu-out}
 mkdir -p "$out"
 java=.gpu/jre/bin/java
-cp='.gpu/cp/*:.gpu/cp/classes:.gpu/cp/test-classes'
+# Jars listed one by one: the JUnit console launcher does not expand a '*' class path entry.
+cp=$(printf '%s:' .gpu/cp/*.jar).gpu/cp/classes:.gpu/cp/test-classes
 nvidia-smi >"$out/nvidia-smi.txt" 2>&1
 "$java" -jar .gpu/junit.jar execute -cp "$cp" --include-tag gpu --scan-classpath \
   --reports-dir "$out/junit" --details=tree >"$out/gpu-tests.txt" 2>&1
