@@ -139,6 +139,8 @@ final class VectorKernels {
             FloatVector v = FloatVector.fromArray(F, x, xOffset + j);
             // e = e^(−|x|) ≤ 1 never overflows; σ(x) = 1/(1+e) for x ≥ 0 and e/(1+e) for x < 0.
             FloatVector e = expClamped(v.abs().neg().max(EXP_MIN_F));
+            // Two divisions: e times the rounded reciprocal reached 3 ulps near x = −2, where e's
+            // own error counts twice in the result's lower binade; e/(1+e) stays within 2.
             FloatVector onePlusE = e.add(1f);
             FloatVector positive = broadcast(1f).div(onePlusE);
             FloatVector negative = e.div(onePlusE);
