@@ -19,11 +19,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * Reference workload (c): one {@link MlpStep} (forward, backward, SGD update) per operation,
  * PyTorch's {@code c_mlp_step_b64}. As in {@code torch_bench.py}, the steps follow one another
  * from the deterministic start, so the weights keep training while they are timed.
- * Single-threaded: the runtime's kernels use one core.
+ * Single-threaded: the runtime's kernels use one core. The fork adds
+ * {@code jdk.incubator.vector} so that tanh runs the Vector API kernel, as for
+ * {@link SigmoidWorkload}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
 @State(Scope.Thread)

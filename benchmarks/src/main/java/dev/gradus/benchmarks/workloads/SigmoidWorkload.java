@@ -34,10 +34,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * baseline: the loop every elementwise kernel ran before the ops had their own array kernels
  * (the op's scalar form called through {@link DoubleUnaryOperator} per element on one thread,
  * float32 via double), so speed-ups are quoted as ratios within one run.
+ *
+ * <p>The fork adds the incubator module {@code jdk.incubator.vector}, so the runtime's Vector
+ * API kernels run, as in a user's JVM started with that flag (see docs/ARCHITECTURE.md, "Vector
+ * API"); the set-up fails if the module is missing. JVM options must go on the fork: the JMH
+ * jar is started with {@code java -jar}, and a jar's manifest cannot add modules.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
 @State(Scope.Thread)
@@ -62,6 +67,9 @@ public class SigmoidWorkload {
     /** Draws the input and compiles the one-instruction program; checks both forms once. */
     @Setup(Level.Trial)
     public void setUp() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            throw new IllegalStateException("the fork lacks --add-modules=jdk.incubator.vector; the vector kernels would not run");
+        }
         savedThreads = Parallel.threads();
         Parallel.setThreads(threads);
         x = ReferenceData.gaussian(ReferenceData.dtype(dtype), 0, SIZE);

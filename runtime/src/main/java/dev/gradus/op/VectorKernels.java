@@ -1,0 +1,259 @@
+package dev.gradus.op;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Exp, tanh and sigmoid over plain arrays with the Vector API ({@code jdk.incubator.vector}),
+ * for the table entries of {@link UnaryOps}. Loaded only through {@link Vectorized}, which
+ * checks first that the module is in the boot layer: this class links against it.
+ *
+ * <p>Each kernel processes the longest prefix of its block that is a whole number of vectors
+ * and returns its length; the caller finishes the tail with its scalar loop. Because
+ * {@link dev.gradus.tensor.Parallel#forRange} splits on multiples of 16 and the lane counts
+ * {@link Vectorized} accepts divide 16, the elements left to the tail are the same for any
+ * split, so results do not depend on the thread count.
+ *
+ * <p>One exponential serves all three ops. With t clamped to where eᵗ is finite and
+ * representable: k = round(t·log₂e) by the magic-number trick (adding 1.5·2ᵖ⁻¹ rounds to an
+ * integer and leaves k in the low bits, so no float→int conversion is needed, which the JDK 17
+ * Vector API does not compile to an instruction); r = t − k·ln 2 in two parts (Cody–Waite, the
+ * high part has few enough bits that k·ln2hi is exact), |r| ≤ ln 2 / 2; eʳ − 1 = r + r²·P(r)
+ * with the Taylor coefficients of degree 7 (float) or 13 (double), whose truncation error is
+ * far below half an ulp there; then 2ᵏ from bits. 2ᵏ is applied as two factors
+ * 2^round(k/2) · 2^(k − round(k/2)), each a normal number over the whole range, so eᵗ reaches
+ * +∞ and the subnormals with a single rounding at the last multiply.
+ *
+ * <p>Accuracy, measured by {@code VectorKernelsTest} against the double scalar forms: float32
+ * within 2 ulps of the scalar form rounded to float, float64 within 4 ulps where the result is
+ * normal and within 2⁻¹⁰⁷⁴ · 2 below; NaN exactly where the scalar form gives NaN, ±0 and ±∞
+ * exact.
+ */
+final class VectorKernels {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+
+    private static final float LOG2E_F = 1.44269504088896341f;
+    // ln 2 = LN2_HI_F + LN2_LO_F; LN2_HI_F has 9 significant bits, so k·LN2_HI_F is exact for |k| < 2¹⁵.
+    private static final float LN2_HI_F = 0.693359375f;
+    private static final float LN2_LO_F = -2.12194440e-4f;
+    /** 1.5·2²³: adding it rounds a float of magnitude below 2²² to an integer, kept in the low bits. */
+    private static final float MAGIC_F = 12582912f;
+
+    private static final double LOG2E_D = 1.4426950408889634;
+    // fdlibm's split of ln 2: LN2_HI_D has 32 significant bits, so k·LN2_HI_D is exact for |k| < 2²¹.
+    private static final double LN2_HI_D = 6.93147180369123816490e-01;
+    private static final double LN2_LO_D = 1.90821492927058770002e-10;
+    /** 1.5·2⁵²: as {@link #MAGIC_F} for doubles. */
+    private static final double MAGIC_D = 6755399441055744.0;
+
+    // Where eᵗ is +∞ (above) or rounds to 0 (below) in each precision, with margin; clamping
+    // there keeps k in the range the two-factor scaling handles.
+    private static final float EXP_MAX_F = 89f;
+    private static final float EXP_MIN_F = -104f;
+    private static final double EXP_MAX_D = 710;
+    private static final double EXP_MIN_D = -746;
+    // tanh |x| rounds to 1 once e^(−2|x|) is below half an ulp of 1: from 2|x| ≈ 17.3 (float) and
+    // 37.4 (double). Clamping −2|x| there keeps 2ᵏ a normal number.
+    private static final float TANH_CLAMP_F = -20f;
+    private static final double TANH_CLAMP_D = -40;
+
+    private VectorKernels() {
+    }
+
+    /**
+     * Returns null if the preferred vector shapes suit these kernels, else why not: fewer than
+     * 4 float lanes gain little over the scalar loops, and lane counts must divide 16 (see the
+     * class comment).
+     */
+    static String unsuitableShape() {
+        int floats = F.length();
+        int doubles = D.length();
+        if (floats < 4 || 16 % floats != 0 || doubles < 2 || 16 % doubles != 0) {
+            return "the preferred vector shape has " + floats + " float lanes and " + doubles + " double lanes";
+        }
+        return null;
+    }
+
+    /** Returns a description of the preferred shapes, for the log. */
+    static String shape() {
+        return F.length() + " float lanes, " + D.length() + " double lanes";
+    }
+
+    // ---- float32 ----
+
+    /** e^r − 1 for |r| ≤ ln 2 / 2 (and NaN): r + r²·P(r), P the Taylor series to r⁵/7!. */
+    private static FloatVector expm1Reduced(FloatVector r) {
+        FloatVector p = r.fma(1f / 5040, 1f / 720).fma(r, broadcast(1f / 120)).fma(r, broadcast(1f / 24))
+                .fma(r, broadcast(1f / 6)).fma(r, broadcast(0.5f));
+        return r.mul(r).fma(p, r);
+    }
+
+    private static FloatVector broadcast(float c) {
+        return FloatVector.broadcast(F, c);
+    }
+
+    /** 2ᵏ as a float, given k + {@link #MAGIC_F} with −126 ≤ k ≤ 127. */
+    private static FloatVector pow2(FloatVector kPlusMagic) {
+        // The magic number's bits vanish in the shift: 0x4B400000 << 23 overflows to 0.
+        return kPlusMagic.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+    }
+
+    /** eᵗ for t in [{@link #EXP_MIN_F}, {@link #EXP_MAX_F}] or NaN. */
+    private static FloatVector expClamped(FloatVector t) {
+        FloatVector kb = t.fma(LOG2E_F, MAGIC_F);
+        FloatVector k = kb.sub(MAGIC_F);
+        FloatVector r = k.fma(broadcast(-LN2_HI_F), t);
+        r = k.fma(broadcast(-LN2_LO_F), r);
+        // k1 = round(k/2) and k2 = k − k1, both in [−75, 64]: exact float arithmetic on integers.
+        FloatVector k1b = k.fma(0.5f, MAGIC_F);
+        FloatVector k2b = kb.sub(k1b).add(MAGIC_F);
+        // 2^k1 + 2^k1·(eʳ−1) in one rounding (rounding 1 + (eʳ−1) first would add half an ulp),
+        // then an exact scaling, or the one rounding to a subnormal.
+        FloatVector s1 = pow2(k1b);
+        return expm1Reduced(r).fma(s1, s1).mul(pow2(k2b));
+    }
+
+    /**
+     * {@code out[outOffset + j] = (float) Math.exp(x[xOffset + j])} within 2 ulps for j below the
+     * returned count, the largest multiple of the lane count not above {@code n}.
+     */
+    static int exp(float[] x, int xOffset, float[] out, int outOffset, int n) {
+        int bound = F.loopBound(n);
+        for (int j = 0; j < bound; j += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + j);
+            expClamped(v.max(EXP_MIN_F).min(EXP_MAX_F)).intoArray(out, outOffset + j);
+        }
+        return bound;
+    }
+
+    /** As {@link #exp(float[], int, float[], int, int)} for the logistic function. */
+    static int sigmoid(float[] x, int xOffset, float[] out, int outOffset, int n) {
+        int bound = F.loopBound(n);
+        for (int j = 0; j < bound; j += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + j);
+            // e = e^(−|x|) ≤ 1 never overflows; σ(x) = 1/(1+e) for x ≥ 0 and e/(1+e) for x < 0.
+            FloatVector e = expClamped(v.abs().neg().max(EXP_MIN_F));
+            // Two divisions: e times the rounded reciprocal reached 3 ulps near x = −2, where e's
+            // own error counts twice in the result's lower binade; e/(1+e) stays within 2.
+            FloatVector onePlusE = e.add(1f);
+            FloatVector positive = broadcast(1f).div(onePlusE);
+            FloatVector negative = e.div(onePlusE);
+            VectorMask<Float> below = v.compare(VectorOperators.LT, 0f);
+            positive.blend(negative, below).intoArray(out, outOffset + j);
+        }
+        return bound;
+    }
+
+    /** As {@link #exp(float[], int, float[], int, int)} for the hyperbolic tangent. */
+    static int tanh(float[] x, int xOffset, float[] out, int outOffset, int n) {
+        int bound = F.loopBound(n);
+        for (int j = 0; j < bound; j += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + j);
+            // tanh|x| = −m/(2+m) with m = e^(−2|x|) − 1 = 2ᵏ·(eʳ−1) + (2ᵏ−1): no
+            // cancellation near 0, where 1 − e^(−2|x|) would lose the low bits of a small result.
+            FloatVector t = v.abs().mul(-2f).max(TANH_CLAMP_F);
+            FloatVector kb = t.fma(LOG2E_F, MAGIC_F);
+            FloatVector k = kb.sub(MAGIC_F);
+            FloatVector r = k.fma(broadcast(-LN2_HI_F), t);
+            r = k.fma(broadcast(-LN2_LO_F), r);
+            FloatVector s = pow2(kb);
+            // −m = (1 − 2ᵏ) − 2ᵏ·(eʳ−1); at x = ±0 this sums +0 and −0 to +0, so the sign below is x's.
+            FloatVector negM = s.neg().fma(expm1Reduced(r), broadcast(1f).sub(s));
+            FloatVector magnitude = negM.div(broadcast(2f).sub(negM));
+            // Copy x's sign bit: odd, and tanh(−0) = −0.
+            IntVector sign = v.reinterpretAsInts().and(0x80000000);
+            magnitude.reinterpretAsInts().or(sign).reinterpretAsFloats().intoArray(out, outOffset + j);
+        }
+        return bound;
+    }
+
+    // ---- float64 ----
+
+    /** e^r − 1 for |r| ≤ ln 2 / 2 (and NaN): r + r²·P(r), P the Taylor series to r¹¹/13!. */
+    private static DoubleVector expm1Reduced(DoubleVector r) {
+        DoubleVector p = r.fma(1.0 / 6227020800.0, 1.0 / 479001600.0).fma(r, broadcast(1.0 / 39916800.0))
+                .fma(r, broadcast(1.0 / 3628800.0)).fma(r, broadcast(1.0 / 362880.0)).fma(r, broadcast(1.0 / 40320.0))
+                .fma(r, broadcast(1.0 / 5040.0)).fma(r, broadcast(1.0 / 720.0)).fma(r, broadcast(1.0 / 120.0))
+                .fma(r, broadcast(1.0 / 24.0)).fma(r, broadcast(1.0 / 6.0)).fma(r, broadcast(0.5));
+        return r.mul(r).fma(p, r);
+    }
+
+    private static DoubleVector broadcast(double c) {
+        return DoubleVector.broadcast(D, c);
+    }
+
+    /** 2ᵏ as a double, given k + {@link #MAGIC_D} with −1022 ≤ k ≤ 1023. */
+    private static DoubleVector pow2(DoubleVector kPlusMagic) {
+        // 0x4338000000000000 << 52 overflows to 0, leaving (k + 1023) << 52.
+        return kPlusMagic.reinterpretAsLongs().add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+    }
+
+    /** eᵗ for t in [{@link #EXP_MIN_D}, {@link #EXP_MAX_D}] or NaN. */
+    private static DoubleVector expClamped(DoubleVector t) {
+        DoubleVector kb = t.fma(LOG2E_D, MAGIC_D);
+        DoubleVector k = kb.sub(MAGIC_D);
+        DoubleVector r = k.fma(broadcast(-LN2_HI_D), t);
+        r = k.fma(broadcast(-LN2_LO_D), r);
+        // k1 = round(k/2) and k2 = k − k1, both in [−539, 512]. The rounding by the magic
+        // number avoids an arithmetic shift of 64-bit lanes, which AVX2 lacks.
+        DoubleVector k1b = k.fma(0.5, MAGIC_D);
+        DoubleVector k2b = kb.sub(k1b).add(MAGIC_D);
+        DoubleVector s1 = pow2(k1b);
+        return expm1Reduced(r).fma(s1, s1).mul(pow2(k2b));
+    }
+
+    /**
+     * {@code out[outOffset + j] = Math.exp(x[xOffset + j])} within 4 ulps (2 ulps of
+     * {@link Double#MIN_VALUE} for subnormal results) for j below the returned count, the
+     * largest multiple of the lane count not above {@code n}.
+     */
+    static int exp(double[] x, int xOffset, double[] out, int outOffset, int n) {
+        int bound = D.loopBound(n);
+        for (int j = 0; j < bound; j += D.length()) {
+            DoubleVector v = DoubleVector.fromArray(D, x, xOffset + j);
+            expClamped(v.max(EXP_MIN_D).min(EXP_MAX_D)).intoArray(out, outOffset + j);
+        }
+        return bound;
+    }
+
+    /** As {@link #exp(double[], int, double[], int, int)} for the logistic function. */
+    static int sigmoid(double[] x, int xOffset, double[] out, int outOffset, int n) {
+        int bound = D.loopBound(n);
+        for (int j = 0; j < bound; j += D.length()) {
+            DoubleVector v = DoubleVector.fromArray(D, x, xOffset + j);
+            // One division per element: e/(1+e) is e times the reciprocal already computed.
+            DoubleVector e = expClamped(v.abs().neg().max(EXP_MIN_D));
+            DoubleVector positive = broadcast(1.0).div(e.add(1.0));
+            DoubleVector negative = e.mul(positive);
+            VectorMask<Double> below = v.compare(VectorOperators.LT, 0.0);
+            positive.blend(negative, below).intoArray(out, outOffset + j);
+        }
+        return bound;
+    }
+
+    /** As {@link #exp(double[], int, double[], int, int)} for the hyperbolic tangent. */
+    static int tanh(double[] x, int xOffset, double[] out, int outOffset, int n) {
+        int bound = D.loopBound(n);
+        for (int j = 0; j < bound; j += D.length()) {
+            DoubleVector v = DoubleVector.fromArray(D, x, xOffset + j);
+            // As the float32 kernel: tanh|x| = −m/(2+m), m = e^(−2|x|) − 1 without cancellation.
+            DoubleVector t = v.abs().mul(-2.0).max(TANH_CLAMP_D);
+            DoubleVector kb = t.fma(LOG2E_D, MAGIC_D);
+            DoubleVector k = kb.sub(MAGIC_D);
+            DoubleVector r = k.fma(broadcast(-LN2_HI_D), t);
+            r = k.fma(broadcast(-LN2_LO_D), r);
+            DoubleVector s = pow2(kb);
+            DoubleVector negM = s.neg().fma(expm1Reduced(r), broadcast(1.0).sub(s));
+            DoubleVector magnitude = negM.div(broadcast(2.0).sub(negM));
+            LongVector sign = v.reinterpretAsLongs().and(Long.MIN_VALUE);
+            magnitude.reinterpretAsLongs().or(sign).reinterpretAsDoubles().intoArray(out, outOffset + j);
+        }
+        return bound;
+    }
+}
