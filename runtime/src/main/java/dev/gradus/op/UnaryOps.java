@@ -150,13 +150,13 @@ public final class UnaryOps {
 
         @Override
         protected void mapFloat64(double[] x, int xOffset, double[] out, int outOffset, int n) {
-            int done = Vectorized.ENABLED ? VectorKernels.exp(x, xOffset, out, outOffset, n) : 0;
+            int done = Vectorized.use(n) ? VectorKernels.exp(x, xOffset, out, outOffset, n) : 0;
             expLoop(x, xOffset + done, out, outOffset + done, n - done);
         }
 
         @Override
         protected void mapFloat32(float[] x, int xOffset, float[] out, int outOffset, int n) {
-            int done = Vectorized.ENABLED ? VectorKernels.exp(x, xOffset, out, outOffset, n) : 0;
+            int done = Vectorized.use(n) ? VectorKernels.exp(x, xOffset, out, outOffset, n) : 0;
             expLoop(x, xOffset + done, out, outOffset + done, n - done);
         }
     };
@@ -360,13 +360,13 @@ public final class UnaryOps {
 
         @Override
         protected void mapFloat64(double[] x, int xOffset, double[] out, int outOffset, int n) {
-            int done = Vectorized.ENABLED ? VectorKernels.tanh(x, xOffset, out, outOffset, n) : 0;
+            int done = Vectorized.use(n) ? VectorKernels.tanh(x, xOffset, out, outOffset, n) : 0;
             tanhLoop(x, xOffset + done, out, outOffset + done, n - done);
         }
 
         @Override
         protected void mapFloat32(float[] x, int xOffset, float[] out, int outOffset, int n) {
-            int done = Vectorized.ENABLED ? VectorKernels.tanh(x, xOffset, out, outOffset, n) : 0;
+            int done = Vectorized.use(n) ? VectorKernels.tanh(x, xOffset, out, outOffset, n) : 0;
             tanhLoop(x, xOffset + done, out, outOffset + done, n - done);
         }
     };
@@ -395,13 +395,13 @@ public final class UnaryOps {
 
         @Override
         protected void mapFloat64(double[] x, int xOffset, double[] out, int outOffset, int n) {
-            int done = Vectorized.ENABLED ? VectorKernels.sigmoid(x, xOffset, out, outOffset, n) : 0;
+            int done = Vectorized.use(n) ? VectorKernels.sigmoid(x, xOffset, out, outOffset, n) : 0;
             sigmoidLoop(x, xOffset + done, out, outOffset + done, n - done);
         }
 
         @Override
         protected void mapFloat32(float[] x, int xOffset, float[] out, int outOffset, int n) {
-            int done = Vectorized.ENABLED ? VectorKernels.sigmoid(x, xOffset, out, outOffset, n) : 0;
+            int done = Vectorized.use(n) ? VectorKernels.sigmoid(x, xOffset, out, outOffset, n) : 0;
             sigmoidLoop(x, xOffset + done, out, outOffset + done, n - done);
         }
     };

@@ -25,6 +25,19 @@ final class Vectorized {
     /** True if the table's exp, tanh and sigmoid kernels use {@link VectorKernels}. */
     static final boolean ENABLED = decide();
 
+    /**
+     * Elements below which a kernel call keeps the scalar loop. Vector objects are only free
+     * once C2 has compiled the loop (escape analysis removes them); a small tensor's loop may
+     * stay in the interpreter or C1 for many runs, allocating a vector per step, and gains
+     * little from vectors anyway. From 1024 elements the loop gets hot quickly and pays.
+     */
+    static final int MIN_LENGTH = 1024;
+
+    /** Returns true if a kernel call over {@code n} elements should use {@link VectorKernels}. */
+    static boolean use(int n) {
+        return ENABLED && n >= MIN_LENGTH;
+    }
+
     private Vectorized() {
     }
 
