@@ -98,7 +98,7 @@ def main():
         print(line(r))
     print()
     print("ratio = our time / PyTorch's time (< 1: faster); target: issue 6, as a time ratio (matmul: >= 0.9x its GFLOP/s).")
-    print(f"* a benchmark without a threads parameter runs on one thread: its threads={max(threads)} rows repeat that measurement.")
+    print(f"* a benchmark without a threads parameter runs with the JVM default (Parallel.threads(): every core): its rows repeat one measurement.")
     print("ours: JMH average time, ± its 99.9% error; PyTorch: median of torch_bench.py's repetitions.")
     for th in threads:
         for dt in ("float32", "float64"):
