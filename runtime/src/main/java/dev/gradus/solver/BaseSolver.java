@@ -60,6 +60,27 @@ abstract class BaseSolver implements Solver {
     private static final int MIN_PER_THREAD = 1 << 15;
 
     /**
+     * The float32 rule over plain arrays when the gradient options do nothing (batch size 1, no
+     * l1/l2, no clip): {@code w[wo + k]} for {@code from <= k < to} from {@code g[go + k]}.
+     * Returns false when the solver has no such loop (the default), so the element loop runs.
+     * A solver that overrides it computes in float, as PyTorch does for float32 parameters: a
+     * loop C2 vectorizes, where float↔double conversions would keep it scalar (about 10×
+     * slower); each element then differs from the double computation by at most 2 ulps of the
+     * larger of |w| and |lr·g| (the learn rate is rounded to float too).
+     */
+    boolean updatePlainFloat32(float[] w, int wo, float[] g, int go, int from, int to) {
+        return false;
+    }
+
+    /**
+     * As {@link #updatePlainFloat32} for float64 parameters; an override computes exactly what
+     * {@link #updateElement} computes, in a loop without per-element calls that C2 can vectorize.
+     */
+    boolean updatePlainFloat64(double[] w, int wo, double[] g, int go, int from, int to) {
+        return false;
+    }
+
+    /**
      * Updates every parameter; t is the step number (1 for the first step). Elements are
      * independent (each reads and writes only its own state index), so large parameters are
      * split across {@link Parallel#threads()}; the result does not depend on the split.
@@ -86,6 +107,9 @@ abstract class BaseSolver implements Solver {
             float[] wa = w.float32Data();
             float[] ga = g.float32Data();
             int go = g.offset();
+            if (options.isPlain() && solver.updatePlainFloat32(wa, wo, ga, go, from, to)) {
+                return;
+            }
             for (int k = from; k < to; k++) {
                 double wk = wa[wo + k];
                 wa[wo + k] = (float) solver.updateElement(s, k, wk, options.apply(ga[go + k], wk));
@@ -94,6 +118,9 @@ abstract class BaseSolver implements Solver {
             double[] wa = w.float64Data();
             double[] ga = g.float64Data();
             int go = g.offset();
+            if (options.isPlain() && solver.updatePlainFloat64(wa, wo, ga, go, from, to)) {
+                return;
+            }
             for (int k = from; k < to; k++) {
                 double wk = wa[wo + k];
                 wa[wo + k] = solver.updateElement(s, k, wk, options.apply(ga[go + k], wk));

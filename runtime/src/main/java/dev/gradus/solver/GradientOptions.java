@@ -24,6 +24,11 @@ record GradientOptions(double learnRate, double l1, double l2, double clip, int 
         return g;
     }
 
+    /** Returns true when {@link #apply} returns the gradient unchanged: batch size 1, no l1, l2 or clip. */
+    boolean isPlain() {
+        return batchSize == 1 && l1 == 0 && l2 == 0 && clip == Double.POSITIVE_INFINITY;
+    }
+
     /** Returns the options as {@code learnRate=..., l1=...} for {@code toString}. */
     String describe() {
         return "learnRate=" + learnRate + ", l1=" + l1 + ", l2=" + l2 + ", clip=" + clip + ", batchSize=" + batchSize;

@@ -33,6 +33,24 @@ public final class Sgd extends BaseSolver {
         return w - learnRate * g;
     }
 
+    @Override
+    boolean updatePlainFloat32(float[] w, int wo, float[] g, int go, int from, int to) {
+        float rate = (float) learnRate;
+        for (int k = from; k < to; k++) {
+            w[wo + k] -= rate * g[go + k];
+        }
+        return true;
+    }
+
+    @Override
+    boolean updatePlainFloat64(double[] w, int wo, double[] g, int go, int from, int to) {
+        double rate = learnRate;
+        for (int k = from; k < to; k++) {
+            w[wo + k] -= rate * g[go + k];
+        }
+        return true;
+    }
+
     /** Options of {@link Sgd}: those of {@link SolverBuilder}. */
     public static final class Builder extends SolverBuilder<Builder, Sgd> {
         private Builder() {
