@@ -107,44 +107,64 @@ final class OpenBlasGemm {
     }
 
     /**
-     * Copies the rows × cols matrix X(r, q) = x[o + r·rs + q·qs] into {@code p} at position 0
-     * and returns the CBLAS flag that reads it back: NoTrans for p holding X row-major, Trans
-     * for p holding Xᵀ row-major (when X's columns are the contiguous direction).
+     * How the rows × cols matrix X(r, q) = x[o + r·rs + q·qs] is copied into a staging buffer,
+     * and the CBLAS flag that reads it back: one bulk copy when X (or Xᵀ) is stored row-major
+     * without gaps, one copy per row (or column) when only those are contiguous and long enough,
+     * otherwise a gather on the heap first.
      */
+    private enum Layout {
+        WHOLE(CblasNoTrans), WHOLE_TRANSPOSED(CblasTrans), ROWS(CblasNoTrans), COLUMNS(CblasTrans), GATHER(CblasNoTrans);
+
+        final int flag;
+
+        Layout(int flag) {
+            this.flag = flag;
+        }
+
+        static Layout of(int rs, int qs, int rows, int cols) {
+            if (qs == 1 && (rs == cols || rows == 1)) {
+                return WHOLE;
+            }
+            if (rs == 1 && (qs == rows || cols == 1)) {
+                return WHOLE_TRANSPOSED;
+            }
+            if (qs == 1 && cols >= MIN_RUN) {
+                return ROWS;
+            }
+            return rs == 1 && rows >= MIN_RUN ? COLUMNS : GATHER;
+        }
+    }
+
+    /** Copies X (see {@link Layout}) into {@code p} at position 0 and returns the CBLAS flag that reads it back. */
     private static int stage(Staging s, double[] x, int o, int rs, int qs, int rows, int cols, DoublePointer p) {
-        if (qs == 1 && (rs == cols || rows == 1)) {
-            p.position(0).put(x, o, rows * cols);
-            return CblasNoTrans;
-        }
-        if (rs == 1 && (qs == rows || cols == 1)) {
-            p.position(0).put(x, o, rows * cols);
-            return CblasTrans;
-        }
-        if (qs == 1 && cols >= MIN_RUN) {
-            for (int r = 0; r < rows; r++) {
-                p.position((long) r * cols).put(x, o + r * rs, cols);
+        Layout layout = Layout.of(rs, qs, rows, cols);
+        switch (layout) {
+            case WHOLE, WHOLE_TRANSPOSED -> p.position(0).put(x, o, rows * cols);
+            case ROWS -> {
+                for (int r = 0; r < rows; r++) {
+                    p.position((long) r * cols).put(x, o + r * rs, cols);
+                }
             }
-            p.position(0);
-            return CblasNoTrans;
-        }
-        if (rs == 1 && rows >= MIN_RUN) {
-            for (int q = 0; q < cols; q++) {
-                p.position((long) q * rows).put(x, o + q * qs, rows);
+            case COLUMNS -> {
+                for (int q = 0; q < cols; q++) {
+                    p.position((long) q * rows).put(x, o + q * qs, rows);
+                }
             }
-            p.position(0);
-            return CblasTrans;
-        }
-        if (s.gather64.length < rows * cols) {
-            s.gather64 = new double[rows * cols];
-        }
-        double[] g = s.gather64;
-        for (int r = 0; r < rows; r++) {
-            for (int q = 0; q < cols; q++) {
-                g[r * cols + q] = x[o + r * rs + q * qs];
+            case GATHER -> {
+                if (s.gather64.length < rows * cols) {
+                    s.gather64 = new double[rows * cols];
+                }
+                double[] g = s.gather64;
+                for (int r = 0; r < rows; r++) {
+                    for (int q = 0; q < cols; q++) {
+                        g[r * cols + q] = x[o + r * rs + q * qs];
+                    }
+                }
+                p.position(0).put(g, 0, rows * cols);
             }
         }
-        p.position(0).put(g, 0, rows * cols);
-        return CblasNoTrans;
+        p.position(0);
+        return layout.flag;
     }
 
     // ---------------------------------------------------------------- float32
@@ -165,38 +185,33 @@ final class OpenBlasGemm {
     }
 
     private static int stage(Staging s, float[] x, int o, int rs, int qs, int rows, int cols, FloatPointer p) {
-        if (qs == 1 && (rs == cols || rows == 1)) {
-            p.position(0).put(x, o, rows * cols);
-            return CblasNoTrans;
-        }
-        if (rs == 1 && (qs == rows || cols == 1)) {
-            p.position(0).put(x, o, rows * cols);
-            return CblasTrans;
-        }
-        if (qs == 1 && cols >= MIN_RUN) {
-            for (int r = 0; r < rows; r++) {
-                p.position((long) r * cols).put(x, o + r * rs, cols);
+        Layout layout = Layout.of(rs, qs, rows, cols);
+        switch (layout) {
+            case WHOLE, WHOLE_TRANSPOSED -> p.position(0).put(x, o, rows * cols);
+            case ROWS -> {
+                for (int r = 0; r < rows; r++) {
+                    p.position((long) r * cols).put(x, o + r * rs, cols);
+                }
             }
-            p.position(0);
-            return CblasNoTrans;
-        }
-        if (rs == 1 && rows >= MIN_RUN) {
-            for (int q = 0; q < cols; q++) {
-                p.position((long) q * rows).put(x, o + q * qs, rows);
+            case COLUMNS -> {
+                for (int q = 0; q < cols; q++) {
+                    p.position((long) q * rows).put(x, o + q * qs, rows);
+                }
             }
-            p.position(0);
-            return CblasTrans;
-        }
-        if (s.gather32.length < rows * cols) {
-            s.gather32 = new float[rows * cols];
-        }
-        float[] g = s.gather32;
-        for (int r = 0; r < rows; r++) {
-            for (int q = 0; q < cols; q++) {
-                g[r * cols + q] = x[o + r * rs + q * qs];
+            case GATHER -> {
+                if (s.gather32.length < rows * cols) {
+                    s.gather32 = new float[rows * cols];
+                }
+                float[] g = s.gather32;
+                for (int r = 0; r < rows; r++) {
+                    for (int q = 0; q < cols; q++) {
+                        g[r * cols + q] = x[o + r * rs + q * qs];
+                    }
+                }
+                p.position(0).put(g, 0, rows * cols);
             }
         }
-        p.position(0).put(g, 0, rows * cols);
-        return CblasNoTrans;
+        p.position(0);
+        return layout.flag;
     }
 }

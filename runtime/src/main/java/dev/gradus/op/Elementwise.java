@@ -62,7 +62,8 @@ final class Elementwise {
     /** Returns this thread's row of {@link #SCALAR_CHUNK} copies of {@code v}. */
     static float[] floatRow(float v) {
         float[] row = FLOAT_ROW.get();
-        if (Float.floatToRawIntBits(row[0]) != Float.floatToRawIntBits(v) || row[SCALAR_CHUNK - 1] != row[0]) {
+        // A row is filled whole, so its first element tells which value it holds.
+        if (Float.floatToRawIntBits(row[0]) != Float.floatToRawIntBits(v)) {
             java.util.Arrays.fill(row, v);
         }
         return row;
@@ -71,8 +72,7 @@ final class Elementwise {
     /** Returns this thread's row of {@link #SCALAR_CHUNK} copies of {@code v}. */
     static double[] doubleRow(double v) {
         double[] row = DOUBLE_ROW.get();
-        if (Double.doubleToRawLongBits(row[0]) != Double.doubleToRawLongBits(v)
-                || Double.doubleToRawLongBits(row[SCALAR_CHUNK - 1]) != Double.doubleToRawLongBits(v)) {
+        if (Double.doubleToRawLongBits(row[0]) != Double.doubleToRawLongBits(v)) {
             java.util.Arrays.fill(row, v);
         }
         return row;

@@ -90,6 +90,7 @@ public final class Reduction extends Op {
         this.keepDims = keepDims;
     }
 
+    /** Copies axes already checked (normalized, or as written when {@code written}). */
     private Reduction(Kind kind, int[] writtenAxes, boolean keepDims, boolean written) {
         super(kind.opName);
         this.kind = kind;
@@ -377,8 +378,7 @@ public final class Reduction extends Op {
         T zero = b.constant(0, x);
         T isZero = b.equalMask(x, zero);
         T nonZero = b.add(x, isZero);
-        T p = expand(b, b.apply(written ? new Reduction(Kind.PROD, axes, keepDims, true)
-                : new Reduction(Kind.PROD, axes, keepDims), List.of(nonZero)), x);
+        T p = expand(b, b.apply(new Reduction(Kind.PROD, axes, keepDims, written), List.of(nonZero)), x);
         T zeros = expand(b, b.sum(isZero, axes, keepDims), x);
         T factor = b.add(b.div(b.equalMask(zeros, zero), nonZero), b.mul(b.equalMask(zeros, b.constant(1, x)), isZero));
         return b.mul(b.mul(expand(b, gradOut, x), p), factor);

@@ -58,7 +58,6 @@ import javax.lang.model.util.Elements;
  */
 public final class ScalarLowering {
     private static final int MAX_PATHS = 1024;
-    private static final int MAX_ITERATIONS = 100_000;
 
     private static final Map<String, UnaryOp> MATH_UNARY = Map.ofEntries(
             Map.entry("sin", UnaryOps.SIN), Map.entry("cos", UnaryOps.COS), Map.entry("tan", UnaryOps.TAN),
@@ -364,7 +363,7 @@ public final class ScalarLowering {
         }
         String counter = init.getName().toString();
         int start = integer(init.getInitializer(), env, counters);
-        if (!(loop.getCondition() instanceof BinaryTree cond) || !isCounter(cond.getLeftOperand(), counter)) {
+        if (!(loop.getCondition() instanceof BinaryTree cond) || !CountedLoops.isCounter(cond.getLeftOperand(), counter)) {
             throw new LoweringException(loop, Message.LOOP_BOUNDS.format("the condition must compare the counter '"
                     + counter + "' with a constant"));
         }
@@ -372,15 +371,12 @@ public final class ScalarLowering {
         if (loop.getUpdate().size() != 1) {
             throw new LoweringException(loop, Message.LOOP_BOUNDS.format("it must have one update of the counter"));
         }
-        int step = step(loop.getUpdate().get(0).getExpression(), counter, env, counters);
-        checkHeaderNotWritten(loop, counter);
+        int step = CountedLoops.step(loop.getUpdate().get(0).getExpression(), counter, c -> integer(c, env, counters));
+        CountedLoops.checkHeaderNotWritten(loop, counter);
         List<Stmt> out = new ArrayList<>();
         int iterations = 0;
-        for (long k = start; test(cond, k, bound); k += step) {
-            if (++iterations > MAX_ITERATIONS) {
-                throw new LoweringException(loop, Message.LOOP_BOUNDS.format("it runs more than " + MAX_ITERATIONS
-                        + " times"));
-            }
+        for (long k = start; CountedLoops.holds(cond, k, bound); k += step) {
+            CountedLoops.countIteration(loop, ++iterations);
             Map<String, Integer> inner = new HashMap<>(counters);
             inner.put(counter, (int) k);
             out.add(new Stmt(loop.getStatement(), Map.copyOf(inner)));
@@ -388,86 +384,6 @@ public final class ScalarLowering {
         return out;
     }
 
-    /** Refuses a body that writes the counter or a variable of the bounds: the unrolled count would be wrong. */
-    private static void checkHeaderNotWritten(ForLoopTree loop, String counter) {
-        java.util.Set<String> header = new java.util.HashSet<>();
-        header.add(counter);
-        TreeScanner<Void, Void> names = new TreeScanner<>() {
-            @Override
-            public Void visitIdentifier(IdentifierTree node, Void p) {
-                header.add(node.getName().toString());
-                return null;
-            }
-        };
-        names.scan(loop.getCondition(), null);
-        for (ExpressionStatementTree u : loop.getUpdate()) {
-            names.scan(u, null);
-        }
-        new TreeScanner<Void, Void>() {
-            private void check(ExpressionTree target, Tree at) {
-                if (target instanceof IdentifierTree id && header.contains(id.getName().toString())) {
-                    throw new LoweringException(at, Message.LOOP_BOUNDS.format("its body changes '" + id.getName()
-                            + "', which the loop's header uses"));
-                }
-            }
-
-            @Override
-            public Void visitAssignment(AssignmentTree node, Void p) {
-                check(node.getVariable(), node);
-                return super.visitAssignment(node, p);
-            }
-
-            @Override
-            public Void visitCompoundAssignment(CompoundAssignmentTree node, Void p) {
-                check(node.getVariable(), node);
-                return super.visitCompoundAssignment(node, p);
-            }
-
-            @Override
-            public Void visitUnary(UnaryTree node, Void p) {
-                switch (node.getKind()) {
-                    case PREFIX_INCREMENT, POSTFIX_INCREMENT, PREFIX_DECREMENT, POSTFIX_DECREMENT ->
-                            check(node.getExpression(), node);
-                    default -> {
-                        // Other unary operators do not write.
-                    }
-                }
-                return super.visitUnary(node, p);
-            }
-        }.scan(loop.getStatement(), null);
-    }
-
-    private boolean test(BinaryTree cond, long k, int bound) {
-        return switch (cond.getKind()) {
-            case LESS_THAN -> k < bound;
-            case LESS_THAN_EQUAL -> k <= bound;
-            case GREATER_THAN -> k > bound;
-            case GREATER_THAN_EQUAL -> k >= bound;
-            case NOT_EQUAL_TO -> k != bound;
-            default -> throw new LoweringException(cond, Message.LOOP_BOUNDS.format("'" + cond + "' is not a bound"));
-        };
-    }
-
-    private int step(ExpressionTree update, String counter, Env env, Map<String, Integer> counters) {
-        int step = switch (update.getKind()) {
-            case PREFIX_INCREMENT, POSTFIX_INCREMENT -> isCounter(((UnaryTree) update).getExpression(), counter) ? 1 : 0;
-            case PREFIX_DECREMENT, POSTFIX_DECREMENT -> isCounter(((UnaryTree) update).getExpression(), counter) ? -1 : 0;
-            case PLUS_ASSIGNMENT -> isCounter(((CompoundAssignmentTree) update).getVariable(), counter)
-                    ? integer(((CompoundAssignmentTree) update).getExpression(), env, counters) : 0;
-            case MINUS_ASSIGNMENT -> isCounter(((CompoundAssignmentTree) update).getVariable(), counter)
-                    ? -integer(((CompoundAssignmentTree) update).getExpression(), env, counters) : 0;
-            default -> 0;
-        };
-        if (step == 0) {
-            throw new LoweringException(update, Message.LOOP_BOUNDS.format("the update must be " + counter + "++, "
-                    + counter + "--, " + counter + " += c or " + counter + " -= c with a non-zero constant c"));
-        }
-        return step;
-    }
-
-    private static boolean isCounter(ExpressionTree e, String counter) {
-        return e.getKind() == Tree.Kind.IDENTIFIER && ((IdentifierTree) e).getName().contentEquals(counter);
-    }
 
     // ---------------------------------------------------------------- expressions
 

@@ -1,8 +1,8 @@
 package dev.gradus.processor.lowering;
 
 import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
-import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
@@ -166,55 +166,43 @@ public final class TensorLowering {
         }
     }
 
-    /** The most iterations all loops of one body may unroll to. */
-    private static final int MAX_UNROLLED = 10_000;
-    private int unrolled;
-
     /**
-     * Unrolls {@code for (int i = a; i < b; i++)} (also {@code <=, >, >=, !=}, {@code i--},
-     * {@code i += k}, {@code i -= k}) whose bounds are known at compile time; the counter is a
-     * compile-time int inside the body, usable as an axis, index or condition.
+     * Unrolls a counted loop ({@link CountedLoops}: {@code for (int i = a; i OP b; i += c)} with
+     * a, b and c known at compile time); the counter is a compile-time int inside the body,
+     * usable as an axis, index or condition.
      */
     private boolean forLoop(ForLoopTree loop, Map<String, Integer> env) {
         if (loop.getInitializer().size() != 1 || !(loop.getInitializer().get(0) instanceof VariableTree init)
                 || init.getInitializer() == null || !init.getType().toString().equals("int")
-                || loop.getCondition() == null || loop.getUpdate().size() != 1) {
+                || !(loop.getCondition() instanceof BinaryTree cond) || loop.getUpdate().size() != 1) {
             throw new LoweringException(loop, Message.TENSOR_BODY.format("only counted loops 'for (int i = a; i < b; "
                     + "i++)' with bounds known at compile time are unrolled"));
         }
         String counter = init.getName().toString();
-        Long first = intValue(init.getInitializer());
-        if (first == null) {
-            throw new LoweringException(init.getInitializer(), Message.TENSOR_BODY.format("the loop's start '"
-                    + init.getInitializer() + "' is not known at compile time"));
+        if (!CountedLoops.isCounter(cond.getLeftOperand(), counter)) {
+            throw new LoweringException(loop, Message.LOOP_BOUNDS.format("the condition must compare the counter '"
+                    + counter + "' with a constant"));
         }
-        long step = step(loop.getUpdate().get(0).getExpression(), counter);
-        if (writes(loop.getStatement(), counter)) {
-            throw new LoweringException(loop.getStatement(), Message.TENSOR_BODY.format("the loop body assigns its "
-                    + "counter '" + counter + "'; unrolling needs a counter only the update changes"));
+        int first = knownInt(init.getInitializer(), "the loop's start");
+        Long bound = intValue(cond.getRightOperand());
+        if (bound == null) {
+            throw new LoweringException(cond, Message.TENSOR_BODY.format("the loop condition '" + cond
+                    + "' is not known at compile time"));
         }
-        Long before = ints.put(counter, first);
+        int step = CountedLoops.step(loop.getUpdate().get(0).getExpression(), counter,
+                c -> knownInt(c, "the loop's step"));
+        CountedLoops.checkHeaderNotWritten(loop, counter);
+        Long before = ints.get(counter);
+        int iterations = 0;
         try {
-            while (true) {
-                Boolean go = condition(loop.getCondition());
-                if (go == null) {
-                    throw new LoweringException(loop.getCondition(), Message.TENSOR_BODY.format("the loop condition '"
-                            + loop.getCondition() + "' is not known at compile time"));
-                }
-                if (!go) {
-                    return false;
-                }
-                if (++unrolled > MAX_UNROLLED) {
-                    throw new LoweringException(loop, Message.TENSOR_BODY.format("the loops unroll to more than "
-                            + MAX_UNROLLED + " iterations"));
-                }
+            for (long k = first; CountedLoops.holds(cond, k, bound.intValue()); k += step) {
+                CountedLoops.countIteration(loop, ++iterations);
+                ints.put(counter, k);
                 if (block(List.of(loop.getStatement()), env)) {
                     return true;
                 }
-                ints.put(counter, Math.addExact(ints.get(counter), step));
             }
-        } catch (ArithmeticException overflow) {
-            throw new LoweringException(loop, Message.TENSOR_BODY.format("the loop counter overflows"));
+            return false;
         } finally {
             if (before == null) {
                 ints.remove(counter);
@@ -224,58 +212,12 @@ public final class TensorLowering {
         }
     }
 
-    private long step(ExpressionTree update, String counter) {
-        if (update instanceof UnaryTree u && u.getExpression() instanceof IdentifierTree id
-                && id.getName().contentEquals(counter)) {
-            switch (u.getKind()) {
-                case POSTFIX_INCREMENT, PREFIX_INCREMENT -> {
-                    return 1;
-                }
-                case POSTFIX_DECREMENT, PREFIX_DECREMENT -> {
-                    return -1;
-                }
-                default -> {
-                }
-            }
+    private int knownInt(ExpressionTree e, String what) {
+        Long v = intValue(e);
+        if (v == null) {
+            throw new LoweringException(e, Message.TENSOR_BODY.format(what + " '" + e + "' is not known at compile time"));
         }
-        if (update instanceof CompoundAssignmentTree c && c.getVariable() instanceof IdentifierTree id
-                && id.getName().contentEquals(counter)) {
-            Long k = intValue(c.getExpression());
-            if (k != null && k != 0 && (c.getKind() == Tree.Kind.PLUS_ASSIGNMENT || c.getKind() == Tree.Kind.MINUS_ASSIGNMENT)) {
-                return c.getKind() == Tree.Kind.PLUS_ASSIGNMENT ? k : -k;
-            }
-        }
-        throw new LoweringException(update, Message.TENSOR_BODY.format("the loop update '" + update + "' must be "
-                + counter + "++, " + counter + "--, or += / -= a non-zero constant"));
-    }
-
-    private static boolean writes(Tree body, String counter) {
-        Boolean found = new com.sun.source.util.TreeScanner<Boolean, Void>() {
-            @Override
-            public Boolean visitAssignment(AssignmentTree node, Void p) {
-                return isCounter(node.getVariable()) || super.visitAssignment(node, p);
-            }
-
-            @Override
-            public Boolean visitCompoundAssignment(CompoundAssignmentTree node, Void p) {
-                return isCounter(node.getVariable()) || super.visitCompoundAssignment(node, p);
-            }
-
-            @Override
-            public Boolean visitUnary(UnaryTree node, Void p) {
-                return isCounter(node.getExpression()) || super.visitUnary(node, p);
-            }
-
-            private boolean isCounter(ExpressionTree e) {
-                return e instanceof IdentifierTree id && id.getName().contentEquals(counter);
-            }
-
-            @Override
-            public Boolean reduce(Boolean a, Boolean b) {
-                return Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b);
-            }
-        }.scan(body, null);
-        return Boolean.TRUE.equals(found);
+        return v.intValue();
     }
 
     /** The values of the loop counters in scope. */
