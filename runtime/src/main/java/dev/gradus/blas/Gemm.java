@@ -1,6 +1,7 @@
 package dev.gradus.blas;
 
 import dev.gradus.tensor.Parallel;
+import dev.gradus.tensor.VectorApi;
 import java.lang.System.Logger.Level;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -10,30 +11,40 @@ import java.util.function.Supplier;
  * through strides: every matrix product of the runtime (matMul, batchedMatMul, matVec, dot,
  * outer) comes here.
  *
- * <p>Two backends compute it:
+ * <p>Three backends compute it:
  * <ul>
+ *   <li>{@link Backend#VECTOR}: a register-blocked kernel written with the Vector API
+ *       ({@code jdk.incubator.vector}), on the Java heap and the runtime's own threads; it needs
+ *       the JVM started with {@code --add-modules jdk.incubator.vector} (see
+ *       {@link VectorApi}).</li>
  *   <li>{@link Backend#OPENBLAS}: OpenBLAS through {@code org.bytedeco:openblas}, a Maven
- *       artifact that carries the native library, so no system package is needed.</li>
+ *       artifact that carries the native library, so no system package is needed. Operands are
+ *       copied to native memory and back on every call.</li>
  *   <li>{@link Backend#JAVA}: a blocked, multi-threaded pure-Java kernel that runs anywhere.</li>
  * </ul>
- * The system property {@code gradus.blas} chooses: {@code openblas}, {@code java}, or unset
- * (OpenBLAS when its native library loads, else Java with one warning in the log). Asking for
- * {@code openblas} where it cannot load makes the first product throw. {@link #setBackend}
- * changes the choice at run time.
+ * The system property {@code gradus.blas} chooses: {@code vector}, {@code openblas},
+ * {@code java}, or unset: the first of VECTOR, OPENBLAS, JAVA that can run here (JAVA with one
+ * warning in the log). VECTOR comes first because, measured on an AVX2 machine
+ * ({@code GemmBackendBenchmark}), it matches OpenBLAS on large squares and beats it on the
+ * products of a training step, which OpenBLAS's copies and thread hand-overs dominate; on a
+ * machine with AVX-512, OpenBLAS may win large products, so measure there and set
+ * {@code gradus.blas=openblas} if it does. Asking for a backend that cannot run makes the
+ * first product throw. {@link #setBackend} changes the choice at run time.
  *
  * <p>Whatever the backend, matrix-vector products ({@code n = 1}) and products too small to pay
- * for the native call and its copies run in Java. Both backends use up to
+ * for a vector kernel or a native call run in the pure-Java kernel. Every backend uses up to
  * {@link Parallel#threads()} threads, read at each call. Calls from several threads at once
- * are safe; each thread keeps its own staging buffers (heap, and off-heap for OpenBLAS) sized
- * by the largest product it has run.
+ * are safe; each thread keeps its own packing buffers (heap, and off-heap for OpenBLAS), sized
+ * by the largest product it has run or by the kernel's blocks.
  */
 public final class Gemm {
     private static final System.Logger LOG = System.getLogger(Gemm.class.getName());
 
-    /** The system property that selects the backend: {@code openblas}, {@code java}, or unset for automatic. */
+    /** The system property that selects the backend: {@code vector}, {@code openblas}, {@code java}, or unset for automatic. */
     public static final String PROPERTY = "gradus.blas";
 
-    // Multiply-adds below which the Java kernel beats the native call plus staging copies.
+    // Multiply-adds below which the Java kernel beats the native call plus staging copies, and
+    // below which a product's vector kernel may still run interpreted (allocating its vectors).
     static final long NATIVE_MIN_WORK = 1L << 15;
 
     /** The implementations of {@link Gemm}. */
@@ -41,12 +52,14 @@ public final class Gemm {
         /** The pure-Java kernel: always available. */
         JAVA,
         /** OpenBLAS's {@code cblas_?gemm} through JavaCPP ({@code org.bytedeco:openblas}). */
-        OPENBLAS
+        OPENBLAS,
+        /** The Vector API kernel: needs {@code --add-modules jdk.incubator.vector}. */
+        VECTOR
     }
 
     /**
      * The outcome of choosing a backend: the backend, or why the one asked for cannot run
-     * ({@code failure} non-null, only for an explicit request of OpenBLAS).
+     * ({@code failure} non-null, only for an explicit request of OpenBLAS or VECTOR).
      */
     record Selection(Backend backend, IllegalStateException failure) {
         Backend require() {
@@ -77,15 +90,36 @@ public final class Gemm {
         }
     }
 
+    /** Decides once per JVM whether {@link VectorGemm} can run; {@code UNSUITABLE} is null when it can. */
+    private static final class VectorKernel {
+        static final String UNSUITABLE = decide();
+
+        private static String decide() {
+            String off = VectorApi.unavailableReason();
+            // VectorGemm links against jdk.incubator.vector: touched only when the module is there.
+            return off != null ? off : VectorGemm.unsuitableShape();
+        }
+    }
+
     /**
-     * Chooses the backend from the value of {@link #PROPERTY} and, only when needed, the
-     * outcome of loading OpenBLAS ({@code loadFailure} returns null when it loaded).
+     * Chooses the backend from the value of {@link #PROPERTY} and, only when needed, whether
+     * the vector kernel can run ({@code vectorUnsuitable} returns null when it can, else why
+     * not) and the outcome of loading OpenBLAS ({@code loadFailure} returns null when it loaded).
      */
-    static Selection resolve(String property, Supplier<Throwable> loadFailure) {
+    static Selection resolve(String property, Supplier<String> vectorUnsuitable, Supplier<Throwable> loadFailure) {
         String wanted = property == null ? "" : property.trim().toLowerCase(Locale.ROOT);
         switch (wanted) {
             case "java" -> {
                 return new Selection(Backend.JAVA, null);
+            }
+            case "vector" -> {
+                String unsuitable = vectorUnsuitable.get();
+                if (unsuitable == null) {
+                    return new Selection(Backend.VECTOR, null);
+                }
+                return new Selection(Backend.VECTOR, new IllegalStateException(PROPERTY
+                        + "=vector, but the Vector API kernel cannot run in this JVM: " + unsuitable
+                        + "; remove the property to choose automatically", null));
             }
             case "openblas" -> {
                 Throwable failure = loadFailure.get();
@@ -98,9 +132,14 @@ public final class Gemm {
             }
             default -> {
                 if (!wanted.isEmpty()) {
-                    LOG.log(Level.WARNING, "system property {0}=''{1}'' is neither ''openblas'' nor ''java''; choosing automatically",
+                    LOG.log(Level.WARNING, "system property {0}=''{1}'' is none of ''vector'', ''openblas'', ''java''; choosing automatically",
                             PROPERTY, property);
                 }
+                String unsuitable = vectorUnsuitable.get();
+                if (unsuitable == null) {
+                    return new Selection(Backend.VECTOR, null);
+                }
+                LOG.log(Level.DEBUG, "matrix products do not use the Vector API kernel: {0}", unsuitable);
                 Throwable failure = loadFailure.get();
                 if (failure == null) {
                     return new Selection(Backend.OPENBLAS, null);
@@ -121,7 +160,7 @@ public final class Gemm {
             synchronized (Gemm.class) {
                 s = selection;
                 if (s == null) {
-                    s = resolve(System.getProperty(PROPERTY), () -> NativeLibrary.FAILURE);
+                    s = resolve(System.getProperty(PROPERTY), () -> VectorKernel.UNSUITABLE, () -> NativeLibrary.FAILURE);
                     selection = s;
                 }
             }
@@ -132,7 +171,7 @@ public final class Gemm {
     /**
      * Returns the backend products use now, choosing it on the first call (see the class comment).
      *
-     * @throws IllegalStateException if {@code gradus.blas=openblas} was asked for and OpenBLAS cannot be loaded
+     * @throws IllegalStateException if {@code gradus.blas} asked for a backend that cannot run here
      */
     public static Backend backend() {
         return selection().require();
@@ -140,28 +179,36 @@ public final class Gemm {
 
     /**
      * Returns whether {@code backend} can run here: always for {@link Backend#JAVA}; for
-     * {@link Backend#OPENBLAS}, whether its native library loaded (tried once per JVM).
+     * {@link Backend#OPENBLAS}, whether its native library loaded (tried once per JVM); for
+     * {@link Backend#VECTOR}, whether the Vector API is usable (see {@link VectorApi}).
      */
     public static boolean isAvailable(Backend backend) {
-        return backend == Backend.JAVA || NativeLibrary.FAILURE == null;
+        return switch (backend) {
+            case JAVA -> true;
+            case OPENBLAS -> NativeLibrary.FAILURE == null;
+            case VECTOR -> VectorKernel.UNSUITABLE == null;
+        };
     }
 
     /**
      * Makes every following product in this JVM use {@code backend}, whatever {@code gradus.blas}
      * says (for tests, benchmarks, or to pin results to one implementation).
      *
-     * @throws IllegalStateException if {@code backend} is OPENBLAS and its native library cannot be
-     *     loaded; the current choice is then unchanged
+     * @throws IllegalStateException if {@code backend} cannot run here (see {@link #isAvailable});
+     *     the current choice is then unchanged
      */
     public static void setBackend(Backend backend) {
-        if (!isAvailable(backend)) {
+        if (backend == Backend.OPENBLAS && !isAvailable(backend)) {
             throw new IllegalStateException("OpenBLAS (org.bytedeco:openblas) cannot be loaded on this platform: "
                     + NativeLibrary.FAILURE, NativeLibrary.FAILURE);
+        }
+        if (backend == Backend.VECTOR && !isAvailable(backend)) {
+            throw new IllegalStateException("the Vector API kernel cannot run in this JVM: " + VectorKernel.UNSUITABLE);
         }
         selection = new Selection(backend, null);
     }
 
-    /** Returns whether a product of these sizes would run in OpenBLAS when it is the backend. */
+    /** Returns whether a product of these sizes runs in the chosen backend rather than the pure-Java kernel. */
     static boolean worthNative(int m, int k, int n) {
         return n > 1 && (long) m * k * n >= NATIVE_MIN_WORK;
     }
@@ -174,7 +221,7 @@ public final class Gemm {
      * two strides; any strides are accepted (zero and negative included). C must not overlap
      * A or B. Allocates nothing once this thread's staging buffers are large enough.
      *
-     * @throws IllegalStateException if {@code gradus.blas=openblas} was asked for and OpenBLAS cannot be loaded
+     * @throws IllegalStateException if {@code gradus.blas} asked for a backend that cannot run here
      * @throws ArrayIndexOutOfBoundsException if an addressed element lies outside its array
      */
     public static void multiply(double[] a, int aOffset, int aRowStride, int aDepthStride,
@@ -182,7 +229,11 @@ public final class Gemm {
             double[] c, int cOffset, int m, int k, int n) {
         checkSizes(m, k, n);
         int threads = Parallel.threads();
-        if (backend() == Backend.OPENBLAS && worthNative(m, k, n)) {
+        Backend backend = backend();
+        if (backend == Backend.VECTOR && worthNative(m, k, n)) {
+            VectorGemm.multiply(a, aOffset, aRowStride, aDepthStride, b, bOffset, bDepthStride, bColumnStride,
+                    c, cOffset, m, k, n, threads);
+        } else if (backend == Backend.OPENBLAS && worthNative(m, k, n)) {
             OpenBlasGemm.multiply(a, aOffset, aRowStride, aDepthStride, b, bOffset, bDepthStride, bColumnStride,
                     c, cOffset, m, k, n, threads);
         } else {
@@ -195,7 +246,7 @@ public final class Gemm {
      * {@code C = op(A)·op(B)} in float32, with float accumulation as in BLAS {@code sgemm};
      * otherwise exactly as {@link #multiply(double[], int, int, int, double[], int, int, int, double[], int, int, int, int)}.
      *
-     * @throws IllegalStateException if {@code gradus.blas=openblas} was asked for and OpenBLAS cannot be loaded
+     * @throws IllegalStateException if {@code gradus.blas} asked for a backend that cannot run here
      * @throws ArrayIndexOutOfBoundsException if an addressed element lies outside its array
      */
     public static void multiply(float[] a, int aOffset, int aRowStride, int aDepthStride,
@@ -203,7 +254,11 @@ public final class Gemm {
             float[] c, int cOffset, int m, int k, int n) {
         checkSizes(m, k, n);
         int threads = Parallel.threads();
-        if (backend() == Backend.OPENBLAS && worthNative(m, k, n)) {
+        Backend backend = backend();
+        if (backend == Backend.VECTOR && worthNative(m, k, n)) {
+            VectorGemm.multiply(a, aOffset, aRowStride, aDepthStride, b, bOffset, bDepthStride, bColumnStride,
+                    c, cOffset, m, k, n, threads);
+        } else if (backend == Backend.OPENBLAS && worthNative(m, k, n)) {
             OpenBlasGemm.multiply(a, aOffset, aRowStride, aDepthStride, b, bOffset, bDepthStride, bColumnStride,
                     c, cOffset, m, k, n, threads);
         } else {

@@ -1,26 +1,19 @@
 package dev.gradus.op;
 
+import dev.gradus.tensor.VectorApi;
 import java.lang.System.Logger.Level;
-import java.lang.management.ManagementFactory;
 
 /**
  * Decides once per JVM whether the table's exp, tanh and sigmoid kernels use
  * {@link VectorKernels} (the Vector API) or their scalar loops, and logs the choice at DEBUG.
  *
- * <p>The vector kernels run when all of these hold: the incubator module
- * {@code jdk.incubator.vector} is in the boot layer (the JVM was started with
- * {@code --add-modules jdk.incubator.vector}); the system property {@code gradus.vector} is not
- * {@code false}; the preferred vector shape has 4, 8 or 16 float lanes; and the JIT uses
- * hardware FMA (the HotSpot option {@code UseFMA}, where it can be read), since without it the
- * Vector API computes each lane's fused multiply-add in software, far slower than the scalar
- * loops. Otherwise the scalar loops run; both give results within the bounds the ops document.
- * {@link VectorKernels} is loaded only when the module is present, since it links against it.
+ * <p>The vector kernels run when {@link VectorApi} allows the Vector API in this JVM (the
+ * incubator module is present, {@code gradus.vector} is not {@code false}, the JIT uses hardware
+ * FMA) and the preferred vector shape has 4, 8 or 16 float lanes. Otherwise the scalar loops
+ * run; both give results within the bounds the ops document. {@link VectorKernels} is loaded only when the module is present, since it links against it.
  */
 final class Vectorized {
     private static final System.Logger LOG = System.getLogger(Vectorized.class.getName());
-
-    /** The system property that turns the vector kernels off when set to {@code false}. */
-    static final String PROPERTY = "gradus.vector";
 
     /** True if the table's exp, tanh and sigmoid kernels use {@link VectorKernels}. */
     static final boolean ENABLED = decide();
@@ -53,30 +46,7 @@ final class Vectorized {
 
     /** Returns why the vector kernels should not run, or null if they should. */
     static String offReason() {
-        if ("false".equalsIgnoreCase(System.getProperty(PROPERTY))) {
-            return "-D" + PROPERTY + "=false";
-        }
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-            return "jdk.incubator.vector is not in the boot layer (start the JVM with --add-modules jdk.incubator.vector)";
-        }
-        if (!hardwareFma()) {
-            return "the JIT does not use hardware FMA (UseFMA is false)";
-        }
-        return VectorKernels.unsuitableShape();
-    }
-
-    /** Returns false only if HotSpot reports {@code UseFMA=false}; true where it cannot tell. */
-    private static boolean hardwareFma() {
-        if (ModuleLayer.boot().findModule("jdk.management").isEmpty()) {
-            return true;
-        }
-        try {
-            return !"false".equals(ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
-                    .getVMOption("UseFMA").getValue());
-        } catch (IllegalArgumentException noSuchOption) {
-            // Not HotSpot, or a HotSpot without the option: nothing says FMA is missing.
-            LOG.log(Level.DEBUG, "cannot read UseFMA; assuming hardware FMA", noSuchOption);
-            return true;
-        }
+        String off = VectorApi.unavailableReason();
+        return off != null ? off : VectorKernels.unsuitableShape();
     }
 }

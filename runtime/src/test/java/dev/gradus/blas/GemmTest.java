@@ -125,10 +125,12 @@ class GemmTest {
     }
 
     // m, k, n: vectors and dots, tall and skinny, wide, odd sizes around the kernels' blocks
-    // (depth 128, columns 256/512), and products above the native and fork thresholds.
+    // (depth 128 and 256, columns 128/256/512, 6-row tiles, 16 row panels read in place), and
+    // products above the native and fork thresholds.
     private static final int[][] SHAPES = {
         {1, 1, 1}, {1, 9, 1}, {7, 1, 5}, {6, 5, 1}, {1, 17, 40}, {40, 1, 33}, {3, 300, 2},
         {500, 3, 4}, {4, 3, 500}, {33, 65, 17}, {64, 131, 70}, {130, 129, 257}, {17, 300, 520}, {200, 40, 3},
+        {100, 600, 7}, {97, 5, 300}, {6, 1000, 16}, {2, 2000, 9},
     };
 
     static Stream<Arguments> cases() {
@@ -253,6 +255,37 @@ class GemmTest {
     }
 
     @Test
+    void vectorKernelGivesTheSameBitsForAnyThreadCount() {
+        assumeTrue(Gemm.isAvailable(Backend.VECTOR));
+        Gemm.setBackend(Backend.VECTOR);
+        Random random = new Random(11);
+        // Split by row panels (tall), by column panels (wide), and with depth blocks.
+        int[][] shapes = {{300, 70, 40}, {20, 90, 400}, {64, 600, 256}};
+        for (int[] s : shapes) {
+            float[] a32 = Stored.of(random, Layout.CONTIGUOUS, s[0], s[1], true).data32();
+            float[] b32 = Stored.of(random, Layout.CONTIGUOUS, s[1], s[2], true).data32();
+            double[] a64 = Stored.of(random, Layout.TRANSPOSED, s[0], s[1], false).data();
+            double[] b64 = Stored.of(random, Layout.CONTIGUOUS, s[1], s[2], false).data();
+            float[] first32 = null;
+            double[] first64 = null;
+            for (int threads : new int[] {1, 2, 3, 4}) {
+                Parallel.setThreads(threads);
+                float[] c32 = new float[s[0] * s[2]];
+                double[] c64 = new double[s[0] * s[2]];
+                Gemm.multiply(a32, 0, s[1], 1, b32, 0, s[2], 1, c32, 0, s[0], s[1], s[2]);
+                Gemm.multiply(a64, 0, 1, s[0], b64, 0, s[2], 1, c64, 0, s[0], s[1], s[2]);
+                if (first32 == null) {
+                    first32 = c32;
+                    first64 = c64;
+                } else {
+                    assertTrue(java.util.Arrays.equals(first32, c32), "float32 differs on " + threads + " threads");
+                    assertTrue(java.util.Arrays.equals(first64, c64), "float64 differs on " + threads + " threads");
+                }
+            }
+        }
+    }
+
+    @Test
     void concurrentCallersGetTheirOwnProducts() throws Exception {
         for (Backend backend : Backend.values()) {
             assumeTrue(Gemm.isAvailable(backend));
@@ -290,9 +323,27 @@ class GemmTest {
         String arch = System.getProperty("os.arch");
         assumeTrue(os.contains("linux") && (arch.equals("amd64") || arch.equals("x86_64")));
         assertTrue(Gemm.isAvailable(Backend.OPENBLAS), "org.bytedeco:openblas should load on linux-x86_64");
+        assertEquals(Backend.OPENBLAS, Gemm.resolve(null, () -> "no vector API", () -> null).backend());
+    }
+
+    @Test
+    void vectorKernelRunsWhereTheTestsAddTheIncubatorModule() {
+        // Surefire starts the test JVM with --add-modules jdk.incubator.vector (see runtime/pom.xml).
+        assumeTrue(System.getProperty(dev.gradus.tensor.VectorApi.PROPERTY) == null);
+        assertTrue(Gemm.isAvailable(Backend.VECTOR), String.valueOf(dev.gradus.tensor.VectorApi.unavailableReason()));
         if (System.getProperty(Gemm.PROPERTY) == null) {
-            assertEquals(Backend.OPENBLAS, Gemm.resolve(null, () -> null).backend());
+            assertEquals(Backend.VECTOR, Gemm.resolve(null, () -> null, () -> fail("loaded OpenBLAS")).backend(),
+                    "the vector kernel comes first when it can run");
         }
+    }
+
+    @Test
+    void explicitVectorThatCannotRunFailsAtFirstUseSayingWhy() {
+        Gemm.Selection s = Gemm.resolve("vector", () -> "jdk.incubator.vector is not in the boot layer", () -> null);
+        IllegalStateException e = assertThrows(IllegalStateException.class, s::require);
+        assertTrue(e.getMessage().contains("gradus.blas=vector"), e.getMessage());
+        assertTrue(e.getMessage().contains("jdk.incubator.vector is not in the boot layer"), e.getMessage());
+        assertEquals(Backend.VECTOR, Gemm.resolve(" Vector ", () -> null, () -> fail("loaded OpenBLAS")).require());
     }
 
     @Test
@@ -308,25 +359,28 @@ class GemmTest {
 
     @Test
     void automaticChoiceFallsBackToJavaWhenOpenBlasCannotLoad() {
-        Gemm.Selection s = Gemm.resolve(null, () -> new UnsatisfiedLinkError("no jniopenblas_nolapack in java.library.path"));
+        Gemm.Selection s = Gemm.resolve(null, () -> "no vector API",
+                () -> new UnsatisfiedLinkError("no jniopenblas_nolapack in java.library.path"));
         assertEquals(Backend.JAVA, s.require());
-        assertEquals(Backend.JAVA, Gemm.resolve("  ", () -> new NoClassDefFoundError("org/bytedeco/javacpp/Loader"))
-                .require());
-        assertEquals(Backend.OPENBLAS, Gemm.resolve(null, () -> null).require());
-        assertEquals(Backend.OPENBLAS, Gemm.resolve("fast please", () -> null).require(),
+        assertEquals(Backend.JAVA, Gemm.resolve("  ", () -> "no vector API",
+                () -> new NoClassDefFoundError("org/bytedeco/javacpp/Loader")).require());
+        assertEquals(Backend.OPENBLAS, Gemm.resolve(null, () -> "no vector API", () -> null).require());
+        assertEquals(Backend.OPENBLAS, Gemm.resolve("fast please", () -> "no vector API", () -> null).require(),
                 "an unknown value chooses automatically");
+        assertEquals(Backend.VECTOR, Gemm.resolve("fast please", () -> null, () -> null).require());
     }
 
     @Test
     void explicitJavaNeverLoadsOpenBlas() {
-        assertEquals(Backend.JAVA, Gemm.resolve("java", () -> fail("loaded OpenBLAS")).require());
-        assertEquals(Backend.JAVA, Gemm.resolve(" JAVA ", () -> fail("loaded OpenBLAS")).require());
+        assertEquals(Backend.JAVA, Gemm.resolve("java", () -> fail("asked for the vector API"), () -> fail("loaded OpenBLAS"))
+                .require());
+        assertEquals(Backend.JAVA, Gemm.resolve(" JAVA ", () -> null, () -> fail("loaded OpenBLAS")).require());
     }
 
     @Test
     void explicitOpenBlasThatCannotLoadFailsAtFirstUseNamingTheCause() {
         UnsatisfiedLinkError cause = new UnsatisfiedLinkError("no jniopenblas_nolapack in java.library.path");
-        Gemm.Selection s = Gemm.resolve("openblas", () -> cause);
+        Gemm.Selection s = Gemm.resolve("openblas", () -> null, () -> cause);
         IllegalStateException e = assertThrows(IllegalStateException.class, s::require);
         assertSame(cause, e.getCause());
         assertTrue(e.getMessage().contains("gradus.blas=openblas"), e.getMessage());

@@ -1,0 +1,466 @@
+package dev.gradus.blas;
+
+import dev.gradus.tensor.Parallel;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * GEMM in Java with the Vector API, on the Java heap: no copies to native memory and no
+ * native threads, so products of the sizes a training step meets run without the staging and
+ * thread hand-over costs of a native call. Links against {@code jdk.incubator.vector}: only
+ * {@link Gemm} loads it, and only after {@link #unsuitableShape()} and
+ * {@link dev.gradus.tensor.VectorApi} allowed it.
+ *
+ * <p>The loops are those of BLIS and OpenBLAS's level-3 drivers. C is cut into column blocks
+ * of {@code NC} columns and op(B) into depth blocks of {@code KC} rows; each KC×NC block of
+ * op(B) is packed into panels {@code NR} = two vectors wide (so B may have any strides; a
+ * panel stays in L1 and the block in L2), and each {@code MR} = 6 rows of op(A) into a KC×6
+ * panel read sequentially. The micro-kernel keeps a 6×NR tile of C in twelve vector
+ * registers and does twelve fused multiply-adds per depth step, from two vector loads and six
+ * broadcasts. When a thread has few row panels and op(B)'s rows are contiguous, whole panels
+ * are read from B where it lies instead of packed, which for a short A (a batch of 64 rows,
+ * say) saves more than packing would. Edge tiles are computed whole from zero-padded panels
+ * and only their valid part stored.
+ *
+ * <p>The work is split across up to {@link Parallel#threads()} threads by row panels or by
+ * column panels, whichever are more, and only when each thread gets enough multiply-adds to
+ * pay for the hand-over. Each element of C is summed in the same order whatever the split, so
+ * results do not depend on the thread count. float32 products accumulate in float, as BLAS
+ * {@code sgemm} does.
+ */
+final class VectorGemm {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final int LF = F.length();
+    private static final int LD = D.length();
+
+    /** Rows of C per micro-kernel tile. */
+    static final int MR = 6;
+    private static final int NRF = 2 * LF;
+    private static final int NRD = 2 * LD;
+    /** Depth block: a KC×NR panel of B and a KC×MR panel of A stay in L1 (24 and 6 KiB for float32 on AVX2). */
+    static final int KC = 256;
+    // Column block: a KC×NC block of B is 256 KiB, within L2.
+    private static final int NCF = Math.max(NRF, 256 / NRF * NRF);
+    private static final int NCD = Math.max(NRD, 128 / NRD * NRD);
+    /** Row panels below which a thread reads full-width panels of B in place rather than packing them. */
+    private static final int DIRECT_MAX_PANELS = 16;
+    // Multiply-adds a thread should get before another thread is worth waking.
+    private static final long WORK_PER_THREAD = 1L << 17;
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
+
+    private VectorGemm() {
+    }
+
+    /**
+     * Returns null if the preferred vector shapes suit this kernel, else why not: fewer than
+     * 4 float lanes or 2 double lanes gain nothing over {@link JavaGemm}.
+     */
+    static String unsuitableShape() {
+        if (LF < 4 || LD < 2) {
+            return "the preferred vector shape has " + LF + " float lanes and " + LD + " double lanes";
+        }
+        return null;
+    }
+
+    /** One thread's packing buffers, allocated once. */
+    private static final class Scratch {
+        final float[] packA32 = new float[KC * MR];
+        final float[] packB32 = new float[KC * NCF];
+        final float[] tile32 = new float[MR * NRF];
+        final double[] packA64 = new double[KC * MR];
+        final double[] packB64 = new double[KC * NCD];
+        final double[] tile64 = new double[MR * NRD];
+    }
+
+    /**
+     * A product's sizes and strides, handed to the threads that share it. One per calling
+     * thread, rewritten by each call; {@link Parallel#forRange} publishes it to the workers.
+     */
+    private static final class Job {
+        int ao;
+        int ai;
+        int ap;
+        int bo;
+        int bp;
+        int bj;
+        int co;
+        int m;
+        int k;
+        int n;
+        /** Whether the split is by row panels (else by column panels). */
+        boolean byRows;
+        /** Row or column panel width, matching {@link #byRows}. */
+        int unit;
+
+        void set(int ao, int ai, int ap, int bo, int bp, int bj, int co, int m, int k, int n, int nr) {
+            this.ao = ao;
+            this.ai = ai;
+            this.ap = ap;
+            this.bo = bo;
+            this.bp = bp;
+            this.bj = bj;
+            this.co = co;
+            this.m = m;
+            this.k = k;
+            this.n = n;
+            int rowPanels = (m + MR - 1) / MR;
+            int columnPanels = (n + nr - 1) / nr;
+            this.byRows = rowPanels >= columnPanels;
+            this.unit = byRows ? MR : nr;
+        }
+
+        int units() {
+            return byRows ? (m + MR - 1) / MR : (n + unit - 1) / unit;
+        }
+    }
+
+    /**
+     * Splits a job's panels across threads. {@link Parallel#forRange} cuts ranges at multiples
+     * of 16, so each panel counts as 16 indices and every cut falls between panels.
+     */
+    private static <A, B> void split(A a, B b, Object c, Job job, int threads,
+            Parallel.Body<A, B, Object, Job> body) {
+        int units = job.units();
+        long work = (long) job.m * job.k * job.n;
+        int parts = (int) Math.min(Math.min(threads, units), Math.max(1, work / WORK_PER_THREAD));
+        if (parts <= 1) {
+            body.run(a, b, c, job, 0, units * 16);
+            return;
+        }
+        Parallel.forRange(units * 16, 16 * (units / parts), a, b, c, job, body);
+    }
+
+    // ---------------------------------------------------------------- float32
+
+    /** See {@link Gemm#multiply(float[], int, int, int, float[], int, int, int, float[], int, int, int, int)}; requires m, k, n ≥ 1. */
+    static void multiply(float[] a, int ao, int ai, int ap, float[] b, int bo, int bp, int bj,
+            float[] c, int co, int m, int k, int n, int threads) {
+        Job job = JOBS.get();
+        job.set(ao, ai, ap, bo, bp, bj, co, m, k, n, NRF);
+        split(a, b, c, job, threads, VectorGemm::range32);
+    }
+
+    private static void range32(float[] a, float[] b, Object c, Job job, int from, int to) {
+        int lo = from / 16 * job.unit;
+        int hi = to / 16 * job.unit;
+        if (job.byRows) {
+            block(a, b, (float[]) c, job, lo, Math.min(job.m, hi), 0, job.n);
+        } else {
+            block(a, b, (float[]) c, job, 0, job.m, lo, Math.min(job.n, hi));
+        }
+    }
+
+    /** C rows [i0, i1) × columns [j0, j1). */
+    private static void block(float[] a, float[] b, float[] c, Job job, int i0, int i1, int j0, int j1) {
+        Scratch s = SCRATCH.get();
+        float[] packA = s.packA32;
+        float[] packB = s.packB32;
+        int k = job.k;
+        int n = job.n;
+        int bp = job.bp;
+        boolean direct = job.bj == 1 && (i1 - i0 + MR - 1) / MR <= DIRECT_MAX_PANELS;
+        for (int jc = j0; jc < j1; jc += NCF) {
+            int cols = Math.min(NCF, j1 - jc);
+            int panels = (cols + NRF - 1) / NRF;
+            int inPlace = direct ? cols / NRF : 0;
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                boolean overwrite = pc == 0;
+                for (int q = inPlace; q < panels; q++) {
+                    packB(b, job.bo + pc * bp + (jc + q * NRF) * job.bj, bp, job.bj, kc,
+                            Math.min(NRF, cols - q * NRF), packB, q * kc * NRF);
+                }
+                for (int i = i0; i < i1; i += MR) {
+                    int rows = Math.min(MR, i1 - i);
+                    packA(a, job.ao + i * job.ai + pc * job.ap, job.ai, job.ap, kc, rows, packA);
+                    for (int q = 0; q < panels; q++) {
+                        int j = jc + q * NRF;
+                        int cOffset = job.co + i * n + j;
+                        int width = Math.min(NRF, cols - q * NRF);
+                        if (q < inPlace) {
+                            kernel(packA, b, job.bo + pc * bp + j, bp, kc, c, cOffset, n, rows, width, overwrite, s.tile32);
+                        } else {
+                            kernel(packA, packB, q * kc * NRF, NRF, kc, c, cOffset, n, rows, width, overwrite, s.tile32);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs kc rows × {@code width} columns of B (zero-padded to NR) into {@code dst} at {@code at}, row by row. */
+    private static void packB(float[] b, int offset, int bp, int bj, int kc, int width, float[] dst, int at) {
+        for (int p = 0; p < kc; p++, at += NRF) {
+            int src = offset + p * bp;
+            if (bj == 1 && width == NRF) {
+                System.arraycopy(b, src, dst, at, NRF);
+            } else {
+                int q = 0;
+                for (; q < width; q++) {
+                    dst[at + q] = b[src + q * bj];
+                }
+                for (; q < NRF; q++) {
+                    dst[at + q] = 0f;
+                }
+            }
+        }
+    }
+
+    /** Packs {@code rows} rows × kc columns of A (zero-padded to MR rows) into {@code dst}, column by column. */
+    private static void packA(float[] a, int offset, int ai, int ap, int kc, int rows, float[] dst) {
+        for (int p = 0, at = 0; p < kc; p++, at += MR) {
+            int src = offset + p * ap;
+            int r = 0;
+            for (; r < rows; r++) {
+                dst[at + r] = a[src + r * ai];
+            }
+            for (; r < MR; r++) {
+                dst[at + r] = 0f;
+            }
+        }
+    }
+
+    /**
+     * The 6×NR tile of C at {@code cOffset} (row stride {@code ldc}), of which {@code rows} ×
+     * {@code width} are stored: set to (or, unless {@code overwrite}, added to) the product of
+     * the packed A panel and the kc×NR panel of B at {@code bOffset} with row stride {@code bStride}.
+     */
+    private static void kernel(float[] pa, float[] pb, int bOffset, int bStride, int kc, float[] c, int cOffset,
+            int ldc, int rows, int width, boolean overwrite, float[] tile) {
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c40 = c00;
+        FloatVector c41 = c00;
+        FloatVector c50 = c00;
+        FloatVector c51 = c00;
+        for (int p = 0, at = 0, bt = bOffset; p < kc; p++, at += MR, bt += bStride) {
+            FloatVector b0 = FloatVector.fromArray(F, pb, bt);
+            FloatVector b1 = FloatVector.fromArray(F, pb, bt + LF);
+            FloatVector x = FloatVector.broadcast(F, pa[at]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(F, pa[at + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(F, pa[at + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(F, pa[at + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(F, pa[at + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(F, pa[at + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        if (rows == MR && width == NRF) {
+            store(c00, c01, c, cOffset, overwrite);
+            store(c10, c11, c, cOffset + ldc, overwrite);
+            store(c20, c21, c, cOffset + 2 * ldc, overwrite);
+            store(c30, c31, c, cOffset + 3 * ldc, overwrite);
+            store(c40, c41, c, cOffset + 4 * ldc, overwrite);
+            store(c50, c51, c, cOffset + 5 * ldc, overwrite);
+            return;
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, LF);
+        c10.intoArray(tile, NRF);
+        c11.intoArray(tile, NRF + LF);
+        c20.intoArray(tile, 2 * NRF);
+        c21.intoArray(tile, 2 * NRF + LF);
+        c30.intoArray(tile, 3 * NRF);
+        c31.intoArray(tile, 3 * NRF + LF);
+        c40.intoArray(tile, 4 * NRF);
+        c41.intoArray(tile, 4 * NRF + LF);
+        c50.intoArray(tile, 5 * NRF);
+        c51.intoArray(tile, 5 * NRF + LF);
+        for (int r = 0; r < rows; r++) {
+            int row = cOffset + r * ldc;
+            for (int q = 0; q < width; q++) {
+                c[row + q] = overwrite ? tile[r * NRF + q] : c[row + q] + tile[r * NRF + q];
+            }
+        }
+    }
+
+    private static void store(FloatVector v0, FloatVector v1, float[] c, int offset, boolean overwrite) {
+        if (!overwrite) {
+            v0 = v0.add(FloatVector.fromArray(F, c, offset));
+            v1 = v1.add(FloatVector.fromArray(F, c, offset + LF));
+        }
+        v0.intoArray(c, offset);
+        v1.intoArray(c, offset + LF);
+    }
+
+    // ---------------------------------------------------------------- float64
+
+    /** See {@link Gemm#multiply(double[], int, int, int, double[], int, int, int, double[], int, int, int, int)}; requires m, k, n ≥ 1. */
+    static void multiply(double[] a, int ao, int ai, int ap, double[] b, int bo, int bp, int bj,
+            double[] c, int co, int m, int k, int n, int threads) {
+        Job job = JOBS.get();
+        job.set(ao, ai, ap, bo, bp, bj, co, m, k, n, NRD);
+        split(a, b, c, job, threads, VectorGemm::range64);
+    }
+
+    private static void range64(double[] a, double[] b, Object c, Job job, int from, int to) {
+        int lo = from / 16 * job.unit;
+        int hi = to / 16 * job.unit;
+        if (job.byRows) {
+            block(a, b, (double[]) c, job, lo, Math.min(job.m, hi), 0, job.n);
+        } else {
+            block(a, b, (double[]) c, job, 0, job.m, lo, Math.min(job.n, hi));
+        }
+    }
+
+    private static void block(double[] a, double[] b, double[] c, Job job, int i0, int i1, int j0, int j1) {
+        Scratch s = SCRATCH.get();
+        double[] packA = s.packA64;
+        double[] packB = s.packB64;
+        int k = job.k;
+        int n = job.n;
+        int bp = job.bp;
+        boolean direct = job.bj == 1 && (i1 - i0 + MR - 1) / MR <= DIRECT_MAX_PANELS;
+        for (int jc = j0; jc < j1; jc += NCD) {
+            int cols = Math.min(NCD, j1 - jc);
+            int panels = (cols + NRD - 1) / NRD;
+            int inPlace = direct ? cols / NRD : 0;
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                boolean overwrite = pc == 0;
+                for (int q = inPlace; q < panels; q++) {
+                    packB(b, job.bo + pc * bp + (jc + q * NRD) * job.bj, bp, job.bj, kc,
+                            Math.min(NRD, cols - q * NRD), packB, q * kc * NRD);
+                }
+                for (int i = i0; i < i1; i += MR) {
+                    int rows = Math.min(MR, i1 - i);
+                    packA(a, job.ao + i * job.ai + pc * job.ap, job.ai, job.ap, kc, rows, packA);
+                    for (int q = 0; q < panels; q++) {
+                        int j = jc + q * NRD;
+                        int cOffset = job.co + i * n + j;
+                        int width = Math.min(NRD, cols - q * NRD);
+                        if (q < inPlace) {
+                            kernel(packA, b, job.bo + pc * bp + j, bp, kc, c, cOffset, n, rows, width, overwrite, s.tile64);
+                        } else {
+                            kernel(packA, packB, q * kc * NRD, NRD, kc, c, cOffset, n, rows, width, overwrite, s.tile64);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void packB(double[] b, int offset, int bp, int bj, int kc, int width, double[] dst, int at) {
+        for (int p = 0; p < kc; p++, at += NRD) {
+            int src = offset + p * bp;
+            if (bj == 1 && width == NRD) {
+                System.arraycopy(b, src, dst, at, NRD);
+            } else {
+                int q = 0;
+                for (; q < width; q++) {
+                    dst[at + q] = b[src + q * bj];
+                }
+                for (; q < NRD; q++) {
+                    dst[at + q] = 0.0;
+                }
+            }
+        }
+    }
+
+    private static void packA(double[] a, int offset, int ai, int ap, int kc, int rows, double[] dst) {
+        for (int p = 0, at = 0; p < kc; p++, at += MR) {
+            int src = offset + p * ap;
+            int r = 0;
+            for (; r < rows; r++) {
+                dst[at + r] = a[src + r * ai];
+            }
+            for (; r < MR; r++) {
+                dst[at + r] = 0.0;
+            }
+        }
+    }
+
+    private static void kernel(double[] pa, double[] pb, int bOffset, int bStride, int kc, double[] c, int cOffset,
+            int ldc, int rows, int width, boolean overwrite, double[] tile) {
+        DoubleVector c00 = DoubleVector.zero(D);
+        DoubleVector c01 = c00;
+        DoubleVector c10 = c00;
+        DoubleVector c11 = c00;
+        DoubleVector c20 = c00;
+        DoubleVector c21 = c00;
+        DoubleVector c30 = c00;
+        DoubleVector c31 = c00;
+        DoubleVector c40 = c00;
+        DoubleVector c41 = c00;
+        DoubleVector c50 = c00;
+        DoubleVector c51 = c00;
+        for (int p = 0, at = 0, bt = bOffset; p < kc; p++, at += MR, bt += bStride) {
+            DoubleVector b0 = DoubleVector.fromArray(D, pb, bt);
+            DoubleVector b1 = DoubleVector.fromArray(D, pb, bt + LD);
+            DoubleVector x = DoubleVector.broadcast(D, pa[at]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = DoubleVector.broadcast(D, pa[at + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = DoubleVector.broadcast(D, pa[at + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = DoubleVector.broadcast(D, pa[at + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = DoubleVector.broadcast(D, pa[at + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = DoubleVector.broadcast(D, pa[at + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        if (rows == MR && width == NRD) {
+            store(c00, c01, c, cOffset, overwrite);
+            store(c10, c11, c, cOffset + ldc, overwrite);
+            store(c20, c21, c, cOffset + 2 * ldc, overwrite);
+            store(c30, c31, c, cOffset + 3 * ldc, overwrite);
+            store(c40, c41, c, cOffset + 4 * ldc, overwrite);
+            store(c50, c51, c, cOffset + 5 * ldc, overwrite);
+            return;
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, LD);
+        c10.intoArray(tile, NRD);
+        c11.intoArray(tile, NRD + LD);
+        c20.intoArray(tile, 2 * NRD);
+        c21.intoArray(tile, 2 * NRD + LD);
+        c30.intoArray(tile, 3 * NRD);
+        c31.intoArray(tile, 3 * NRD + LD);
+        c40.intoArray(tile, 4 * NRD);
+        c41.intoArray(tile, 4 * NRD + LD);
+        c50.intoArray(tile, 5 * NRD);
+        c51.intoArray(tile, 5 * NRD + LD);
+        for (int r = 0; r < rows; r++) {
+            int row = cOffset + r * ldc;
+            for (int q = 0; q < width; q++) {
+                c[row + q] = overwrite ? tile[r * NRD + q] : c[row + q] + tile[r * NRD + q];
+            }
+        }
+    }
+
+    private static void store(DoubleVector v0, DoubleVector v1, double[] c, int offset, boolean overwrite) {
+        if (!overwrite) {
+            v0 = v0.add(DoubleVector.fromArray(D, c, offset));
+            v1 = v1.add(DoubleVector.fromArray(D, c, offset + LD));
+        }
+        v0.intoArray(c, offset);
+        v1.intoArray(c, offset + LD);
+    }
+}
