@@ -45,7 +45,7 @@ final class VectorGemm {
     private static final int NCF = Math.max(NRF, 256 / NRF * NRF);
     private static final int NCD = Math.max(NRD, 128 / NRD * NRD);
     /** Row panels below which a thread reads full-width panels of B in place rather than packing them. */
-    private static final int DIRECT_MAX_PANELS = 16;
+    private static final int DIRECT_MAX_PANELS = Integer.getInteger("dmp", 16);
     // Multiply-adds a thread should get before another thread is worth waking.
     private static final long WORK_PER_THREAD = 1L << 17;
 

@@ -26,16 +26,12 @@ public final class BinaryOps {
 
         @Override
         protected void zipFloat64(double[] a, int aOffset, double[] b, int bOffset, double[] out, int outOffset, int n) {
-            for (int k = 0; k < n; k++) {
-                out[outOffset + k] = a[aOffset + k] + b[bOffset + k];
-            }
+            Arithmetic.zip(Arithmetic.ADD, a, aOffset, b, bOffset, out, outOffset, n);
         }
 
         @Override
         protected void zipFloat32(float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset, int n) {
-            for (int k = 0; k < n; k++) {
-                out[outOffset + k] = a[aOffset + k] + b[bOffset + k];
-            }
+            Arithmetic.zip(Arithmetic.ADD, a, aOffset, b, bOffset, out, outOffset, n);
         }
 
         @Override
@@ -54,16 +50,12 @@ public final class BinaryOps {
 
         @Override
         protected void zipFloat64(double[] a, int aOffset, double[] b, int bOffset, double[] out, int outOffset, int n) {
-            for (int k = 0; k < n; k++) {
-                out[outOffset + k] = a[aOffset + k] - b[bOffset + k];
-            }
+            Arithmetic.zip(Arithmetic.SUB, a, aOffset, b, bOffset, out, outOffset, n);
         }
 
         @Override
         protected void zipFloat32(float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset, int n) {
-            for (int k = 0; k < n; k++) {
-                out[outOffset + k] = a[aOffset + k] - b[bOffset + k];
-            }
+            Arithmetic.zip(Arithmetic.SUB, a, aOffset, b, bOffset, out, outOffset, n);
         }
 
         @Override
@@ -82,16 +74,12 @@ public final class BinaryOps {
 
         @Override
         protected void zipFloat64(double[] a, int aOffset, double[] b, int bOffset, double[] out, int outOffset, int n) {
-            for (int k = 0; k < n; k++) {
-                out[outOffset + k] = a[aOffset + k] * b[bOffset + k];
-            }
+            Arithmetic.zip(Arithmetic.MUL, a, aOffset, b, bOffset, out, outOffset, n);
         }
 
         @Override
         protected void zipFloat32(float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset, int n) {
-            for (int k = 0; k < n; k++) {
-                out[outOffset + k] = a[aOffset + k] * b[bOffset + k];
-            }
+            Arithmetic.zip(Arithmetic.MUL, a, aOffset, b, bOffset, out, outOffset, n);
         }
 
         @Override
@@ -110,16 +98,12 @@ public final class BinaryOps {
 
         @Override
         protected void zipFloat64(double[] a, int aOffset, double[] b, int bOffset, double[] out, int outOffset, int n) {
-            for (int k = 0; k < n; k++) {
-                out[outOffset + k] = a[aOffset + k] / b[bOffset + k];
-            }
+            Arithmetic.zip(Arithmetic.DIV, a, aOffset, b, bOffset, out, outOffset, n);
         }
 
         @Override
         protected void zipFloat32(float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset, int n) {
-            for (int k = 0; k < n; k++) {
-                out[outOffset + k] = a[aOffset + k] / b[bOffset + k];
-            }
+            Arithmetic.zip(Arithmetic.DIV, a, aOffset, b, bOffset, out, outOffset, n);
         }
 
         @Override

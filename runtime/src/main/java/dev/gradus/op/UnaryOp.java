@@ -93,10 +93,19 @@ public abstract class UnaryOp extends Op {
             // One element (scalar graphs): the scalar form directly, without the array machinery.
             out.setAt(out.offset(), scalarForm.applyAsDouble(x.getAt(x.offset())));
         } else if (Elementwise.sameLayout(x, out)) {
-            Parallel.forRange(out.size(), Elementwise.GRAIN, this, x, out, null, UnaryOp::computeRange);
+            Parallel.forRange(out.size(), grain(), this, x, out, null, UnaryOp::computeRange);
         } else {
             Loops.map(x, out, scalarForm);
         }
+    }
+
+    /**
+     * Elements per thread below which this op's kernel stays on the calling thread:
+     * {@link Elementwise#GRAIN} for cheap ops, less for those whose kernels spend nanoseconds
+     * per element (see {@link Elementwise#COSTLY_GRAIN}).
+     */
+    int grain() {
+        return Elementwise.GRAIN;
     }
 
     private static void computeRange(UnaryOp op, Tensor x, Tensor out, Object unused, int from, int to) {

@@ -28,6 +28,14 @@ public final class UnaryOps {
 
         @Override
         protected void mapFloat64(double[] x, int xOffset, double[] out, int outOffset, int n) {
+            if (xOffset == outOffset) {
+                // One index for both arrays: C2 vectorizes this loop (see Arithmetic).
+                for (int k = outOffset, end = outOffset + n; k < end; k++) {
+                    double v = x[k];
+                    out[k] = Math.abs(v);
+                }
+                return;
+            }
             for (int k = 0; k < n; k++) {
                 double v = x[xOffset + k];
                 out[outOffset + k] = Math.abs(v);
@@ -36,6 +44,14 @@ public final class UnaryOps {
 
         @Override
         protected void mapFloat32(float[] x, int xOffset, float[] out, int outOffset, int n) {
+            if (xOffset == outOffset) {
+                // One index for both arrays: C2 vectorizes this loop (see Arithmetic).
+                for (int k = outOffset, end = outOffset + n; k < end; k++) {
+                    float v = x[k];
+                    out[k] = Math.abs(v);
+                }
+                return;
+            }
             for (int k = 0; k < n; k++) {
                 float v = x[xOffset + k];
                 out[outOffset + k] = Math.abs(v);
@@ -144,6 +160,11 @@ public final class UnaryOps {
     public static final UnaryOp EXP = new UnaryOp("exp", Math::exp,
             "Math.exp(%s)") {
         @Override
+        int grain() {
+            return Elementwise.COSTLY_GRAIN;
+        }
+
+        @Override
         public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
             return Partial.of(b.mul(g, y));
         }
@@ -217,6 +238,14 @@ public final class UnaryOps {
 
         @Override
         protected void mapFloat64(double[] x, int xOffset, double[] out, int outOffset, int n) {
+            if (xOffset == outOffset) {
+                // One index for both arrays: C2 vectorizes this loop (see Arithmetic).
+                for (int k = outOffset, end = outOffset + n; k < end; k++) {
+                    double v = x[k];
+                    out[k] = -v;
+                }
+                return;
+            }
             for (int k = 0; k < n; k++) {
                 double v = x[xOffset + k];
                 out[outOffset + k] = -v;
@@ -225,6 +254,14 @@ public final class UnaryOps {
 
         @Override
         protected void mapFloat32(float[] x, int xOffset, float[] out, int outOffset, int n) {
+            if (xOffset == outOffset) {
+                // One index for both arrays: C2 vectorizes this loop (see Arithmetic).
+                for (int k = outOffset, end = outOffset + n; k < end; k++) {
+                    float v = x[k];
+                    out[k] = -v;
+                }
+                return;
+            }
             for (int k = 0; k < n; k++) {
                 float v = x[xOffset + k];
                 out[outOffset + k] = -v;
@@ -247,6 +284,14 @@ public final class UnaryOps {
 
         @Override
         protected void mapFloat64(double[] x, int xOffset, double[] out, int outOffset, int n) {
+            if (xOffset == outOffset) {
+                // One index for both arrays: C2 vectorizes this loop (see Arithmetic).
+                for (int k = outOffset, end = outOffset + n; k < end; k++) {
+                    double v = x[k];
+                    out[k] = v * v;
+                }
+                return;
+            }
             for (int k = 0; k < n; k++) {
                 double v = x[xOffset + k];
                 out[outOffset + k] = v * v;
@@ -255,6 +300,14 @@ public final class UnaryOps {
 
         @Override
         protected void mapFloat32(float[] x, int xOffset, float[] out, int outOffset, int n) {
+            if (xOffset == outOffset) {
+                // One index for both arrays: C2 vectorizes this loop (see Arithmetic).
+                for (int k = outOffset, end = outOffset + n; k < end; k++) {
+                    float v = x[k];
+                    out[k] = v * v;
+                }
+                return;
+            }
             for (int k = 0; k < n; k++) {
                 float v = x[xOffset + k];
                 out[outOffset + k] = v * v;
@@ -272,6 +325,14 @@ public final class UnaryOps {
 
         @Override
         protected void mapFloat64(double[] x, int xOffset, double[] out, int outOffset, int n) {
+            if (xOffset == outOffset) {
+                // One index for both arrays: C2 vectorizes this loop (see Arithmetic).
+                for (int k = outOffset, end = outOffset + n; k < end; k++) {
+                    double v = x[k];
+                    out[k] = Math.sqrt(v);
+                }
+                return;
+            }
             for (int k = 0; k < n; k++) {
                 double v = x[xOffset + k];
                 out[outOffset + k] = Math.sqrt(v);
@@ -280,6 +341,14 @@ public final class UnaryOps {
 
         @Override
         protected void mapFloat32(float[] x, int xOffset, float[] out, int outOffset, int n) {
+            if (xOffset == outOffset) {
+                // One index for both arrays: C2 vectorizes this loop (see Arithmetic).
+                for (int k = outOffset, end = outOffset + n; k < end; k++) {
+                    float v = x[k];
+                    out[k] = (float) Math.sqrt(v);
+                }
+                return;
+            }
             for (int k = 0; k < n; k++) {
                 float v = x[xOffset + k];
                 out[outOffset + k] = (float) Math.sqrt(v);
@@ -354,6 +423,11 @@ public final class UnaryOps {
     public static final UnaryOp TANH = new UnaryOp("tanh", Math::tanh,
             "Math.tanh(%s)") {
         @Override
+        int grain() {
+            return Elementwise.COSTLY_GRAIN;
+        }
+
+        @Override
         public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
             return Partial.of(b.mul(g, b.sub(b.constant(1, y), b.square(y))));
         }
@@ -388,6 +462,11 @@ public final class UnaryOps {
      */
     public static final UnaryOp SIGMOID = new UnaryOp("sigmoid", UnaryOps::sigmoid,
             "dev.gradus.op.UnaryOps.sigmoid(%s)") {
+        @Override
+        int grain() {
+            return Elementwise.COSTLY_GRAIN;
+        }
+
         @Override
         public <T> Partial<T> gradient(Builder<T> b, T x, T y, T g) {
             return Partial.of(b.mul(g, b.mul(y, b.sub(b.constant(1, y), y))));
@@ -447,6 +526,14 @@ public final class UnaryOps {
 
         @Override
         protected void mapFloat64(double[] x, int xOffset, double[] out, int outOffset, int n) {
+            if (xOffset == outOffset) {
+                // One index for both arrays: C2 vectorizes this loop (see Arithmetic).
+                for (int k = outOffset, end = outOffset + n; k < end; k++) {
+                    double v = x[k];
+                    out[k] = Math.max(v, 0.0);
+                }
+                return;
+            }
             for (int k = 0; k < n; k++) {
                 double v = x[xOffset + k];
                 out[outOffset + k] = Math.max(v, 0.0);
@@ -455,6 +542,14 @@ public final class UnaryOps {
 
         @Override
         protected void mapFloat32(float[] x, int xOffset, float[] out, int outOffset, int n) {
+            if (xOffset == outOffset) {
+                // One index for both arrays: C2 vectorizes this loop (see Arithmetic).
+                for (int k = outOffset, end = outOffset + n; k < end; k++) {
+                    float v = x[k];
+                    out[k] = Math.max(v, 0f);
+                }
+                return;
+            }
             for (int k = 0; k < n; k++) {
                 float v = x[xOffset + k];
                 out[outOffset + k] = Math.max(v, 0f);

@@ -10,7 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Exp, tanh and sigmoid over plain arrays with the Vector API ({@code jdk.incubator.vector}),
- * for the table entries of {@link UnaryOps}. Loaded only through {@link Vectorized}, which
+ * for the table entries of {@link UnaryOps}, and the four arithmetic operations for
+ * {@link Arithmetic} where the operands start at different offsets. Loaded only through {@link Vectorized}, which
  * checks first that the module is in the boot layer: this class links against it.
  *
  * <p>Each kernel processes the longest prefix of its block that is a whole number of vectors
@@ -83,6 +84,68 @@ final class VectorKernels {
     /** Returns a description of the preferred shapes, for the log. */
     static String shape() {
         return F.length() + " float lanes, " + D.length() + " double lanes";
+    }
+
+    /**
+     * {@code out[oo + j] = a[ao + j] op b[bo + j]} for j below the returned count (the largest
+     * multiple of the lane count not above {@code n}), op one of {@link Arithmetic}'s constants;
+     * IEEE operations, so each element is the scalar loop's, bit for bit.
+     */
+    static int arithmetic(int op, float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int bound = F.loopBound(n);
+        int step = F.length();
+        switch (op) {
+            case Arithmetic.ADD -> {
+                for (int j = 0; j < bound; j += step) {
+                    FloatVector.fromArray(F, a, ao + j).add(FloatVector.fromArray(F, b, bo + j)).intoArray(out, oo + j);
+                }
+            }
+            case Arithmetic.SUB -> {
+                for (int j = 0; j < bound; j += step) {
+                    FloatVector.fromArray(F, a, ao + j).sub(FloatVector.fromArray(F, b, bo + j)).intoArray(out, oo + j);
+                }
+            }
+            case Arithmetic.MUL -> {
+                for (int j = 0; j < bound; j += step) {
+                    FloatVector.fromArray(F, a, ao + j).mul(FloatVector.fromArray(F, b, bo + j)).intoArray(out, oo + j);
+                }
+            }
+            default -> {
+                for (int j = 0; j < bound; j += step) {
+                    FloatVector.fromArray(F, a, ao + j).div(FloatVector.fromArray(F, b, bo + j)).intoArray(out, oo + j);
+                }
+            }
+        }
+        return bound;
+    }
+
+    /** The float64 twin of {@link #arithmetic(int, float[], int, float[], int, float[], int, int)}. */
+    static int arithmetic(int op, double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
+        int bound = D.loopBound(n);
+        int step = D.length();
+        switch (op) {
+            case Arithmetic.ADD -> {
+                for (int j = 0; j < bound; j += step) {
+                    DoubleVector.fromArray(D, a, ao + j).add(DoubleVector.fromArray(D, b, bo + j)).intoArray(out, oo + j);
+                }
+            }
+            case Arithmetic.SUB -> {
+                for (int j = 0; j < bound; j += step) {
+                    DoubleVector.fromArray(D, a, ao + j).sub(DoubleVector.fromArray(D, b, bo + j)).intoArray(out, oo + j);
+                }
+            }
+            case Arithmetic.MUL -> {
+                for (int j = 0; j < bound; j += step) {
+                    DoubleVector.fromArray(D, a, ao + j).mul(DoubleVector.fromArray(D, b, bo + j)).intoArray(out, oo + j);
+                }
+            }
+            default -> {
+                for (int j = 0; j < bound; j += step) {
+                    DoubleVector.fromArray(D, a, ao + j).div(DoubleVector.fromArray(D, b, bo + j)).intoArray(out, oo + j);
+                }
+            }
+        }
+        return bound;
     }
 
     // ---- float32 ----

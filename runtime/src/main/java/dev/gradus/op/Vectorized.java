@@ -31,6 +31,18 @@ final class Vectorized {
         return ENABLED && n >= MIN_LENGTH;
     }
 
+    /**
+     * Elements from which {@link Arithmetic}'s kernels take {@link VectorKernels#arithmetic}: a
+     * bias row is often a few hundred elements, repeated once per row of the batch, so the
+     * loop gets hot after a few runs.
+     */
+    static final int MIN_ARITHMETIC = 64;
+
+    /** Returns true if an arithmetic kernel call over {@code n} elements should use {@link VectorKernels}. */
+    static boolean useForArithmetic(int n) {
+        return ENABLED && n >= MIN_ARITHMETIC;
+    }
+
     private Vectorized() {
     }
 

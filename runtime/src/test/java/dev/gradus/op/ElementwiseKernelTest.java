@@ -149,6 +149,79 @@ class ElementwiseKernelTest {
         }
     }
 
+    /**
+     * Every route of the arithmetic kernels ({@link Arithmetic}): one index when the offsets
+     * agree, the Vector API for long rows at different offsets, the scalar loop for short ones
+     * and for tails; each must give the scalar form's bits, in place too.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("binaryOps")
+    void binaryKernelsGiveTheSameBitsAtAnyOffsets(BinaryOp op) {
+        double[] a = sweep();
+        double[] b = shuffled(sweep(), new Random(4));
+        int[][] offsets = {{0, 0, 0}, {5, 5, 5}, {1, 2, 3}, {3, 0, 0}, {0, 7, 0}, {0, 0, 9}};
+        for (int n : new int[] {7, Vectorized.MIN_ARITHMETIC - 1, Vectorized.MIN_ARITHMETIC + 5, 1000}) {
+            for (int[] o : offsets) {
+                double[] a64 = new double[n + 10];
+                double[] b64 = new double[n + 10];
+                System.arraycopy(a, 0, a64, o[0], n);
+                System.arraycopy(b, 0, b64, o[1], n);
+                double[] out64 = new double[n + 10];
+                op.zipFloat64(a64, o[0], b64, o[1], out64, o[2], n);
+                float[] a32 = toFloat(a64);
+                float[] b32 = toFloat(b64);
+                float[] out32 = new float[n + 10];
+                op.zipFloat32(a32, o[0], b32, o[1], out32, o[2], n);
+                for (int k = 0; k < n; k++) {
+                    int at = k;
+                    String where = op.name() + " n=" + n + " offsets " + java.util.Arrays.toString(o) + " at " + k;
+                    assertEquals(Double.doubleToLongBits(op.apply(a64[o[0] + k], b64[o[1] + k])),
+                            Double.doubleToLongBits(out64[o[2] + k]), () -> where + ": " + a64[o[0] + at] + ", " + b64[o[1] + at]);
+                    assertEquals(Float.floatToIntBits((float) op.apply(a32[o[0] + k], b32[o[1] + k])),
+                            Float.floatToIntBits(out32[o[2] + k]), () -> where + " float32");
+                }
+                for (int k = 0; k < o[2]; k++) {
+                    assertEquals(0.0, out64[k], op.name() + " wrote before its block");
+                }
+                for (int k = o[2] + n; k < out64.length; k++) {
+                    assertEquals(0.0, out64[k], op.name() + " wrote after its block");
+                }
+                // In place over the first operand, whose offset is then the output's.
+                double[] inPlace = a64.clone();
+                op.zipFloat64(inPlace, o[0], b64, o[1], inPlace, o[0], n);
+                for (int k = 0; k < n; k++) {
+                    assertEquals(Double.doubleToLongBits(op.apply(a64[o[0] + k], b64[o[1] + k])),
+                            Double.doubleToLongBits(inPlace[o[0] + k]), op.name() + " in place at " + k);
+                }
+            }
+        }
+    }
+
+    /** The unary kernels at equal and at different offsets give the same bits. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("unaryOps")
+    void unaryKernelsGiveTheSameBitsAtAnyOffsets(UnaryOp op) {
+        double[] x = sweep();
+        int n = x.length;
+        double[] same = new double[n + 4];
+        double[] shifted = new double[n + 4];
+        double[] x64 = new double[n + 4];
+        System.arraycopy(x, 0, x64, 2, n);
+        op.mapFloat64(x64, 2, same, 2, n);
+        op.mapFloat64(x64, 2, shifted, 3, n);
+        float[] x32 = toFloat(x64);
+        float[] same32 = new float[n + 4];
+        float[] shifted32 = new float[n + 4];
+        op.mapFloat32(x32, 2, same32, 2, n);
+        op.mapFloat32(x32, 2, shifted32, 0, n);
+        for (int k = 0; k < n; k++) {
+            assertEquals(Double.doubleToLongBits(same[2 + k]), Double.doubleToLongBits(shifted[3 + k]),
+                    op.name() + "(" + x[k] + ")");
+            assertEquals(Float.floatToIntBits(same32[2 + k]), Float.floatToIntBits(shifted32[k]),
+                    op.name() + " float32 (" + x32[2 + k] + ")");
+        }
+    }
+
     private static double[] shuffled(double[] d, Random r) {
         double[] s = d.clone();
         for (int k = s.length - 1; k > 0; k--) {
@@ -217,7 +290,13 @@ class ElementwiseKernelTest {
 
     @Test
     void broadcastRowsAndScalarsRunTheArrayKernelsWithTheScalarFormsBits() {
-        int cols = 37;
+        // A row shorter than the arithmetic kernels' vector threshold, and one longer.
+        for (int cols : new int[] {37, 3 * Vectorized.MIN_ARITHMETIC + 3}) {
+            broadcastRowsAndScalars(cols);
+        }
+    }
+
+    private void broadcastRowsAndScalars(int cols) {
         int rows = (3 * Elementwise.GRAIN) / cols + 5;
         for (DType dtype : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
             Tensor m = large(dtype, rows * cols, 7).reshape(rows, cols);

@@ -443,4 +443,51 @@ class ReductionOpsTest {
         assertNotEquals(a, new ArgReduce(true, 0, true));
         assertNotEquals(a, new ArgReduce(true, 1, false));
     }
+
+    /**
+     * Sums and means over the leading axes of contiguous float tensors (a bias gradient's sum
+     * over the batch) take a row-by-row fast path; it must give the general loop's bits, for
+     * rows shorter and longer than the vector kernels' threshold, with signed zeros, NaN and
+     * ±∞ among the values, and for an input that starts at an offset.
+     */
+    @Test
+    void sumOverLeadingAxesGivesTheGeneralLoopsBits() {
+        Random r = new Random(21);
+        int[][] shapes = {{5, 3}, {64, 100}, {3, 4, 70}, {7, 2, 3}};
+        for (DType dtype : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
+            for (int[] dims : shapes) {
+                Shape shape = Shape.of(dims);
+                Tensor whole = Tensor.zeros(dtype, Shape.of(shape.size() + 3));
+                for (int k = 0; k < whole.size(); k++) {
+                    double v = r.nextGaussian() * Math.pow(10, r.nextInt(12) - 6);
+                    whole.setFlat(k, k % 97 == 5 ? -0.0 : k % 89 == 7 ? Double.NaN : k % 83 == 2 ? Double.NEGATIVE_INFINITY : v);
+                }
+                // A contiguous view that starts at element 3 of its array.
+                Tensor x = whole.slice(0, 3, whole.size(), 1).reshape(dims);
+                for (int lead = 1; lead < dims.length; lead++) {
+                    int[] axes = new int[lead];
+                    for (int a = 0; a < lead; a++) {
+                        axes[a] = a;
+                    }
+                    for (Reduction op : new Reduction[] {Reduction.sum(axes, false), Reduction.mean(axes, true)}) {
+                        Shape outShape = op.infer(List.of(new TensorType(dtype, shape))).shape();
+                        Tensor fast = Tensor.zeros(dtype, outShape);
+                        op.compute(new Tensor[] {x}, fast);
+                        Tensor general = Tensor.zeros(dtype, outShape);
+                        dev.gradus.tensor.Loops.reduce(x, axes, general, 0.0, Double::sum);
+                        if (op.kind() == Reduction.Kind.MEAN) {
+                            int count = shape.size() / general.size();
+                            for (int k = 0; k < general.size(); k++) {
+                                general.setFlat(k, general.getFlat(k) / count);
+                            }
+                        }
+                        for (int k = 0; k < fast.size(); k++) {
+                            assertEquals(Double.doubleToLongBits(general.getFlat(k)), Double.doubleToLongBits(fast.getFlat(k)),
+                                    op + " " + dtype + " " + shape + " element " + k);
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
