@@ -32,6 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code naive}: the runtime's kernel before {@link Gemm} (i-k-j loops, one thread);</li>
  *   <li>{@code java}: {@link Gemm} on its pure-Java backend;</li>
+ *   <li>{@code vector}: {@link Gemm} on its Vector API backend (the fork adds
+ *       {@code jdk.incubator.vector});</li>
  *   <li>{@code openblas}: {@link Gemm} on OpenBLAS (operands copied to per-thread off-heap
  *       buffers and the result copied back, on every call);</li>
  *   <li>{@code openblasArrays}: {@code cblas_?gemm} on the Java arrays themselves, which JavaCPP
@@ -48,7 +50,7 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
 @State(Scope.Thread)
@@ -148,6 +150,12 @@ public class GemmBackendBenchmark {
     @Benchmark
     public Object java() {
         return gemm(Gemm.Backend.JAVA);
+    }
+
+    /** {@link Gemm} on the Vector API kernel. */
+    @Benchmark
+    public Object vector() {
+        return gemm(Gemm.Backend.VECTOR);
     }
 
     /** {@link Gemm} on OpenBLAS, staging copies included. */

@@ -206,17 +206,15 @@ final class VectorKernels {
     /** As {@link #exp(float[], int, float[], int, int)} for the logistic function. */
     static int sigmoid(float[] x, int xOffset, float[] out, int outOffset, int n) {
         int bound = F.loopBound(n);
+        FloatVector one = broadcast(1f);
         for (int j = 0; j < bound; j += F.length()) {
             FloatVector v = FloatVector.fromArray(F, x, xOffset + j);
-            // e = e^(−|x|) ≤ 1 never overflows; σ(x) = 1/(1+e) for x ≥ 0 and e/(1+e) for x < 0.
-            FloatVector e = expClamped(v.abs().neg().max(EXP_MIN_F));
-            // Two divisions: e times the rounded reciprocal reached 3 ulps near x = −2, where e's
-            // own error counts twice in the result's lower binade; e/(1+e) stays within 2.
-            FloatVector onePlusE = e.add(1f);
-            FloatVector positive = broadcast(1f).div(onePlusE);
-            FloatVector negative = e.div(onePlusE);
-            VectorMask<Float> below = v.compare(VectorOperators.LT, 0f);
-            positive.blend(negative, below).intoArray(out, outOffset + j);
+            // σ(x) = 1/(1 + e^(−x)): one division. For x ≥ −80, e^(−x) ≤ e^80 stays finite and
+            // its error is damped by 1 + e^(−x) ≥ 1; below, σ(x) = eˣ/(1 + eˣ) rounds to eˣ
+            // (eˣ < 2⁻¹¹⁵), so the exponential of x itself is the result, subnormals included.
+            VectorMask<Float> far = v.compare(VectorOperators.LT, -80f);
+            FloatVector e = expClamped(v.neg().blend(v, far).max(EXP_MIN_F));
+            one.div(e.add(one)).blend(e, far).intoArray(out, outOffset + j);
         }
         return bound;
     }

@@ -25,12 +25,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * does ({@code b_matmul_n}). GFLOP/s = 2n³ / time; the comparison script computes it.
  * {@code threads} sets {@link Parallel#setThreads(int)} for the trial, as
  * {@code torch.set_num_threads} does on PyTorch's side. The product runs on
- * {@link Gemm#backend()}: OpenBLAS unless {@code -Dgradus.blas=java} is passed to the fork
- * ({@code -jvmArgsAppend -Dgradus.blas=java}); {@code GemmBackendBenchmark} compares the backends.
+ * {@link Gemm#backend()}, chosen automatically: the fork adds {@code jdk.incubator.vector}, so
+ * the Vector API kernel, unless {@code -Dgradus.blas=openblas} or {@code java} is passed to the
+ * fork ({@code -jvmArgsAppend -Dgradus.blas=openblas}); {@code GemmBackendBenchmark} compares
+ * the backends.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
 @State(Scope.Thread)
