@@ -266,7 +266,8 @@ public final class Reduction extends Op {
     public void compute(Tensor[] inputs, Tensor out) {
         Tensor x = inputs[0];
         int[] axes = axesFor(x.rank());
-        if (!((kind == Kind.SUM || kind == Kind.MEAN) && sumOverLeadingAxes(x, axes, out))) {
+        if (!RowReductions.reduce(kind, x, axes, out)
+                && !((kind == Kind.SUM || kind == Kind.MEAN) && sumOverLeadingAxes(x, axes, out))) {
             Loops.reduce(x, axes, out, kind.init, kind.firstPass);
         }
         switch (kind) {

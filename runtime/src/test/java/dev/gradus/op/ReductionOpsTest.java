@@ -490,4 +490,105 @@ class ReductionOpsTest {
             }
         }
     }
+
+    /**
+     * Sums, means, maxima and minima over trailing axes of contiguous float tensors take
+     * {@link RowReductions}: maxima and minima must give the general loop's bits (NaN wins,
+     * +0 above −0); sums must be within a few ulps of the exact sum (computed with
+     * BigDecimal), rounded once for float32; and every result must be the same bits on 1, 2
+     * and 3 threads, for many short rows and for one run long enough to be split into blocks.
+     */
+    @Test
+    void reductionsOverTrailingAxesAreAccurateAndIndependentOfThreads() {
+        int saved = dev.gradus.tensor.Parallel.threads();
+        try {
+            Random r = new Random(33);
+            int[][] shapes = {{3, 5}, {1000, 70}, {2, 3, 9}, {5 * RowReductions.BLOCK / 2 + 7}, {1, 3 * RowReductions.BLOCK + 1}};
+            for (DType dtype : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
+                for (int[] dims : shapes) {
+                    Tensor x = Tensor.zeros(dtype, dims);
+                    for (int k = 0; k < x.size(); k++) {
+                        x.setFlat(k, r.nextGaussian() * Math.pow(10, r.nextInt(8) - 4));
+                    }
+                    if (x.size() > 40) {
+                        x.setFlat(17, -0.0);
+                        x.setFlat(x.size() - 3, 0.0);
+                    }
+                    int[] last = {dims.length - 1};
+                    int[] all = new int[dims.length];
+                    for (int a = 0; a < dims.length; a++) {
+                        all[a] = a;
+                    }
+                    for (int[] axes : new int[][] {last, all}) {
+                        for (Reduction op : new Reduction[] {Reduction.sum(axes, false), Reduction.mean(axes, false),
+                            Reduction.max(axes, false), Reduction.min(axes, false)}) {
+                            Shape outShape = op.infer(List.of(new TensorType(dtype, x.shape()))).shape();
+                            Tensor first = null;
+                            for (int threads : new int[] {1, 2, 3}) {
+                                dev.gradus.tensor.Parallel.setThreads(threads);
+                                Tensor out = Tensor.zeros(dtype, outShape);
+                                op.compute(new Tensor[] {x}, out);
+                                if (first == null) {
+                                    first = out;
+                                    checkAgainstReference(op, x, axes, out);
+                                } else {
+                                    assertArrayEquals(first.toDoubleArray(), out.toDoubleArray(), 0.0,
+                                            op + " " + dtype + " " + x.shape() + " on " + threads + " threads");
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            // NaN wins a maximum wherever it is, and a long run's blocks keep it.
+            Tensor withNaN = Tensor.zeros(DType.FLOAT64, 3 * RowReductions.BLOCK);
+            withNaN.setFlat(2 * RowReductions.BLOCK + 5, Double.NaN);
+            Tensor m = Tensor.zeros(DType.FLOAT64, Shape.of());
+            Reduction.max(new int[] {0}, false).compute(new Tensor[] {withNaN}, m);
+            assertTrue(Double.isNaN(m.getFlat(0)));
+        } finally {
+            dev.gradus.tensor.Parallel.setThreads(saved);
+        }
+    }
+
+    private static void checkAgainstReference(Reduction op, Tensor x, int[] axes, Tensor out) {
+        Tensor general = Tensor.zeros(out.dtype(), out.shape());
+        Reduction.Kind kind = op.kind();
+        boolean extremum = kind == Reduction.Kind.MAX || kind == Reduction.Kind.MIN;
+        if (extremum) {
+            dev.gradus.tensor.Loops.reduce(x, axes, general, kind == Reduction.Kind.MAX ? Double.NEGATIVE_INFINITY
+                    : Double.POSITIVE_INFINITY, kind == Reduction.Kind.MAX ? Math::max : Math::min);
+            for (int k = 0; k < out.size(); k++) {
+                assertEquals(Double.doubleToLongBits(general.getFlat(k)), Double.doubleToLongBits(out.getFlat(k)),
+                        op + " " + x.dtype() + " " + x.shape() + " element " + k);
+            }
+            return;
+        }
+        int length = x.size() / out.size();
+        for (int row = 0; row < out.size(); row++) {
+            java.math.BigDecimal exact = java.math.BigDecimal.ZERO;
+            for (int k = 0; k < length; k++) {
+                exact = exact.add(new java.math.BigDecimal(x.getFlat(row * length + k)));
+            }
+            double expected = kind == Reduction.Kind.MEAN
+                    ? exact.divide(java.math.BigDecimal.valueOf(length), java.math.MathContext.DECIMAL128).doubleValue()
+                    : exact.doubleValue();
+            if (x.dtype() == DType.FLOAT32) {
+                expected = (float) expected;
+            }
+            double got = out.getFlat(row);
+            // Double accumulation: far below float32's ulp, and a few ulps of the largest
+            // partial sum for float64.
+            double magnitude = 0;
+            for (int k = 0; k < length; k++) {
+                magnitude += Math.abs(x.getFlat(row * length + k));
+            }
+            double tolerance = x.dtype() == DType.FLOAT32 ? Math.ulp((float) expected)
+                    : 4 * Math.ulp(magnitude) + Double.MIN_NORMAL;
+            if (kind == Reduction.Kind.MEAN) {
+                tolerance = x.dtype() == DType.FLOAT32 ? Math.ulp((float) expected) : 4 * Math.ulp(magnitude / length) + Double.MIN_NORMAL;
+            }
+            assertEquals(expected, got, tolerance, op + " " + x.dtype() + " " + x.shape() + " row " + row);
+        }
+    }
 }

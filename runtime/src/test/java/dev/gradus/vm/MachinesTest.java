@@ -214,6 +214,48 @@ class MachinesTest {
         }
     }
 
+    /**
+     * The same at the sizes where the vector kernels take over (matrix products of 2¹⁵
+     * multiply-adds and more, tanh over 1024 elements, bias rows of 64 and more, sums over the
+     * batch), on two threads.
+     */
+    @Test
+    void aRunOnTheVectorKernelsAllocatesNothingAfterWarmUp() {
+        int saved = dev.gradus.tensor.Parallel.threads();
+        dev.gradus.tensor.Parallel.setThreads(2);
+        try {
+            Graph g = new Graph();
+            Random rnd = new Random(8);
+            Node x = g.input("x", randn(rnd, 64, 200));
+            Node labels = g.input("labels", oneHot(rnd, 64, 10));
+            Node w1 = g.input("w1", randn(rnd, 200, 128));
+            Node b1 = g.input("b1", randn(rnd, 128));
+            Node w2 = g.input("w2", randn(rnd, 128, 10));
+            Node hidden = tanh(add(matMul(x, w1), b1));
+            Node cost = neg(mean(sum(mul(labels, logSoftmax(matMul(hidden, w2), 1)), 1)));
+            Grad.of(cost, w1, b1, w2);
+            try (TapeMachine m = TapeMachine.builder(g).bindGradients().build()) {
+                com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+                long tid = Thread.currentThread().getId();
+                // Vector objects are free only once C2 has compiled the kernels: warm up in
+                // batches until a batch allocates nothing (or give up after 10,000 runs).
+                int runs = 500;
+                long perRun = Long.MAX_VALUE;
+                for (int batch = 0; batch < 20 && perRun >= 16; batch++) {
+                    long before = bean.getThreadAllocatedBytes(tid);
+                    for (int i = 0; i < runs; i++) {
+                        m.runAll();
+                    }
+                    perRun = (bean.getThreadAllocatedBytes(tid) - before) / runs;
+                }
+                assertTrue(perRun < 16, "a TapeMachine run allocated " + perRun + " bytes on average");
+                assertTrue(Double.isFinite(cost.scalarValue()));
+            }
+        } finally {
+            dev.gradus.tensor.Parallel.setThreads(saved);
+        }
+    }
+
     @Test
     void buffersAreReusedAndUpdatedInPlace() {
         Graph g = new Graph();
