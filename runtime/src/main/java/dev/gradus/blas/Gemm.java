@@ -222,7 +222,9 @@ public final class Gemm {
      * A or B. Allocates nothing once this thread's staging buffers are large enough.
      *
      * @throws IllegalStateException if {@code gradus.blas} asked for a backend that cannot run here
-     * @throws ArrayIndexOutOfBoundsException if an addressed element lies outside its array
+     * @throws IndexOutOfBoundsException if an addressed element lies outside its array (an
+     *     {@link ArrayIndexOutOfBoundsException} from the scalar kernels, a plain one from the
+     *     Vector API's loads and stores); C may then be partly written
      */
     public static void multiply(double[] a, int aOffset, int aRowStride, int aDepthStride,
             double[] b, int bOffset, int bDepthStride, int bColumnStride,
@@ -247,7 +249,8 @@ public final class Gemm {
      * otherwise exactly as {@link #multiply(double[], int, int, int, double[], int, int, int, double[], int, int, int, int)}.
      *
      * @throws IllegalStateException if {@code gradus.blas} asked for a backend that cannot run here
-     * @throws ArrayIndexOutOfBoundsException if an addressed element lies outside its array
+     * @throws IndexOutOfBoundsException if an addressed element lies outside its array (as the
+     *     float64 version); C may then be partly written
      */
     public static void multiply(float[] a, int aOffset, int aRowStride, int aDepthStride,
             float[] b, int bOffset, int bDepthStride, int bColumnStride,

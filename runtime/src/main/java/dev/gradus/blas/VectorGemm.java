@@ -9,8 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
  * GEMM in Java with the Vector API, on the Java heap: no copies to native memory and no
  * native threads, so products of the sizes a training step meets run without the staging and
  * thread hand-over costs of a native call. Links against {@code jdk.incubator.vector}: only
- * {@link Gemm} loads it, and only after {@link #unsuitableShape()} and
- * {@link dev.gradus.tensor.VectorApi} allowed it.
+ * {@link Gemm} loads it, and only after {@link dev.gradus.tensor.VectorApi} found the module
+ * present (then {@link #unsuitableShape()} decides whether it runs).
  *
  * <p>The loops are those of BLIS and OpenBLAS's level-3 drivers. C is cut into column blocks
  * of {@code NC} columns and op(B) into depth blocks of {@code KC} rows; each KC×NC block of
@@ -39,7 +39,7 @@ final class VectorGemm {
     static final int MR = 6;
     private static final int NRF = 2 * LF;
     private static final int NRD = 2 * LD;
-    /** Depth block: a KC×NR panel of B and a KC×MR panel of A stay in L1 (24 and 6 KiB for float32 on AVX2). */
+    /** Depth block: a KC×NR panel of B and a KC×MR panel of A stay in L1 (16 and 6 KiB for float32 on AVX2). */
     static final int KC = 256;
     // Column block: a KC×NC block of B is 256 KiB, within L2.
     private static final int NCF = Math.max(NRF, 256 / NRF * NRF);
@@ -136,6 +136,9 @@ final class VectorGemm {
             body.run(a, b, c, job, 0, units * 16);
             return;
         }
+        // ⌊units/parts⌋ panels at least per range: forRange makes at least parts ranges (a
+        // ceiling could make fewer, e.g. one range for 5 panels on 2 threads), and at most
+        // threads; a range may then hold a little under WORK_PER_THREAD.
         Parallel.forRange(units * 16, 16 * (units / parts), a, b, c, job, body);
     }
 
@@ -270,15 +273,10 @@ final class VectorGemm {
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }
-        if (rows == MR && width == NRF) {
-            store(c00, c01, c, cOffset, overwrite);
-            store(c10, c11, c, cOffset + ldc, overwrite);
-            store(c20, c21, c, cOffset + 2 * ldc, overwrite);
-            store(c30, c31, c, cOffset + 3 * ldc, overwrite);
-            store(c40, c41, c, cOffset + 4 * ldc, overwrite);
-            store(c50, c51, c, cOffset + 5 * ldc, overwrite);
-            return;
-        }
+        // Through the tile, whole or not: one copy of the stores keeps this method small
+        // enough that C2 inlines and intrinsifies every vector operation in it (with a second,
+        // direct path for full tiles, the float64 kernel sometimes compiled to the Vector API's
+        // allocating Java fallbacks and ran at half speed for the rest of the run).
         c00.intoArray(tile, 0);
         c01.intoArray(tile, LF);
         c10.intoArray(tile, NRF);
@@ -291,21 +289,22 @@ final class VectorGemm {
         c41.intoArray(tile, 4 * NRF + LF);
         c50.intoArray(tile, 5 * NRF);
         c51.intoArray(tile, 5 * NRF + LF);
-        for (int r = 0; r < rows; r++) {
-            int row = cOffset + r * ldc;
-            for (int q = 0; q < width; q++) {
-                c[row + q] = overwrite ? tile[r * NRF + q] : c[row + q] + tile[r * NRF + q];
-            }
-        }
+        storeTile(tile, c, cOffset, ldc, rows, width, overwrite);
     }
 
-    private static void store(FloatVector v0, FloatVector v1, float[] c, int offset, boolean overwrite) {
-        if (!overwrite) {
-            v0 = v0.add(FloatVector.fromArray(F, c, offset));
-            v1 = v1.add(FloatVector.fromArray(F, c, offset + LF));
+    /** Stores (or adds) the top-left rows × width of a 6×NR tile into C at {@code cOffset}, row stride {@code ldc}. */
+    private static void storeTile(float[] tile, float[] c, int cOffset, int ldc, int rows, int width, boolean overwrite) {
+        for (int r = 0; r < rows; r++) {
+            int row = cOffset + r * ldc;
+            int at = r * NRF;
+            if (overwrite) {
+                System.arraycopy(tile, at, c, row, width);
+            } else {
+                for (int q = 0; q < width; q++) {
+                    c[row + q] += tile[at + q];
+                }
+            }
         }
-        v0.intoArray(c, offset);
-        v1.intoArray(c, offset + LF);
     }
 
     // ---------------------------------------------------------------- float64
@@ -430,15 +429,10 @@ final class VectorGemm {
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }
-        if (rows == MR && width == NRD) {
-            store(c00, c01, c, cOffset, overwrite);
-            store(c10, c11, c, cOffset + ldc, overwrite);
-            store(c20, c21, c, cOffset + 2 * ldc, overwrite);
-            store(c30, c31, c, cOffset + 3 * ldc, overwrite);
-            store(c40, c41, c, cOffset + 4 * ldc, overwrite);
-            store(c50, c51, c, cOffset + 5 * ldc, overwrite);
-            return;
-        }
+        // Through the tile, whole or not: one copy of the stores keeps this method small
+        // enough that C2 inlines and intrinsifies every vector operation in it (with a second,
+        // direct path for full tiles, the float64 kernel sometimes compiled to the Vector API's
+        // allocating Java fallbacks and ran at half speed for the rest of the run).
         c00.intoArray(tile, 0);
         c01.intoArray(tile, LD);
         c10.intoArray(tile, NRD);
@@ -451,20 +445,21 @@ final class VectorGemm {
         c41.intoArray(tile, 4 * NRD + LD);
         c50.intoArray(tile, 5 * NRD);
         c51.intoArray(tile, 5 * NRD + LD);
-        for (int r = 0; r < rows; r++) {
-            int row = cOffset + r * ldc;
-            for (int q = 0; q < width; q++) {
-                c[row + q] = overwrite ? tile[r * NRD + q] : c[row + q] + tile[r * NRD + q];
-            }
-        }
+        storeTile(tile, c, cOffset, ldc, rows, width, overwrite);
     }
 
-    private static void store(DoubleVector v0, DoubleVector v1, double[] c, int offset, boolean overwrite) {
-        if (!overwrite) {
-            v0 = v0.add(DoubleVector.fromArray(D, c, offset));
-            v1 = v1.add(DoubleVector.fromArray(D, c, offset + LD));
+    /** Stores (or adds) the top-left rows × width of a 6×NR tile into C at {@code cOffset}, row stride {@code ldc}. */
+    private static void storeTile(double[] tile, double[] c, int cOffset, int ldc, int rows, int width, boolean overwrite) {
+        for (int r = 0; r < rows; r++) {
+            int row = cOffset + r * ldc;
+            int at = r * NRD;
+            if (overwrite) {
+                System.arraycopy(tile, at, c, row, width);
+            } else {
+                for (int q = 0; q < width; q++) {
+                    c[row + q] += tile[at + q];
+                }
+            }
         }
-        v0.intoArray(c, offset);
-        v1.intoArray(c, offset + LD);
     }
 }

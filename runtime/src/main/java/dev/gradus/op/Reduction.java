@@ -26,9 +26,13 @@ import java.util.function.DoubleBinaryOperator;
  * {@link #infer} rejects them when a reduced axis has size 0 and the output has elements,
  * as numpy does.
  *
- * <p>NaN propagates: a slice containing NaN reduces to NaN for every kind. Float32 inputs
- * accumulate in float32 for sum, mean, prod, max and min (the shared strided loop
- * {@link Loops#reduce} rounds after every step), and in double for logSumExp and norm.
+ * <p>NaN propagates: a slice containing NaN reduces to NaN for every kind. Sum, mean, max and
+ * min over the trailing axes of a contiguous float tensor (the whole tensor, the last axis)
+ * run in blocks shared across threads: sums accumulate in double, four accumulators per
+ * block, blocks combined in order, rounded once; the order depends only on the sizes, never on
+ * the thread count. Otherwise float32 inputs accumulate in float32 for sum, mean, prod, max and
+ * min (the shared strided loop {@link Loops#reduce} rounds after every step; a sum over leading
+ * axes adds whole rows in the same order), and in double for logSumExp and norm.
  */
 public final class Reduction extends Op {
     /** The reductions, each with its first-pass identity and combining step. */

@@ -455,8 +455,9 @@ public final class UnaryOps {
      * result is a normal double; below x ≈ −708, where the result is
      * subnormal or 0, the kernel gives 0 (an absolute error under 2⁻¹⁰²²). The float32 kernel
      * rounds that double once, within 1 ulp of the scalar form rounded. Where {@link Vectorized}
-     * enables the Vector API kernels, they compute 1/(1+e) and e/(1+e) with e = e^(−|x|) in the
-     * array's precision: float64 within 4 ulps (subnormal results within 2 ulps of
+     * enables the Vector API kernels, they compute in the array's precision: float64 as 1/(1+e)
+     * and e·(1/(1+e)) with e = e^(−|x|), float32 as 1/(1+e^(−x)), or eˣ itself below x = −80:
+     * float64 within 4 ulps (subnormal results within 2 ulps of
      * {@link Double#MIN_VALUE}), float32 within 2 ulps of the scalar form rounded. All bounds are
      * tested.
      */

@@ -4,7 +4,8 @@ import dev.gradus.tensor.VectorApi;
 import java.lang.System.Logger.Level;
 
 /**
- * Decides once per JVM whether the table's exp, tanh and sigmoid kernels use
+ * Decides once per JVM whether the table's exp, tanh and sigmoid kernels (and, from
+ * {@link #MIN_ARITHMETIC} elements, {@link Arithmetic}'s add/sub/mul/div at different offsets) use
  * {@link VectorKernels} (the Vector API) or their scalar loops, and logs the choice at DEBUG.
  *
  * <p>The vector kernels run when {@link VectorApi} allows the Vector API in this JVM (the
@@ -15,7 +16,7 @@ import java.lang.System.Logger.Level;
 final class Vectorized {
     private static final System.Logger LOG = System.getLogger(Vectorized.class.getName());
 
-    /** True if the table's exp, tanh and sigmoid kernels use {@link VectorKernels}. */
+    /** True if the table's exp, tanh, sigmoid and arithmetic kernels use {@link VectorKernels}. */
     static final boolean ENABLED = decide();
 
     /**
@@ -49,10 +50,10 @@ final class Vectorized {
     private static boolean decide() {
         String off = offReason();
         if (off == null) {
-            LOG.log(Level.DEBUG, "exp, tanh and sigmoid use the Vector API kernels ({0})", VectorKernels.shape());
+            LOG.log(Level.DEBUG, "exp, tanh, sigmoid and arithmetic at different offsets use the Vector API kernels ({0})", VectorKernels.shape());
             return true;
         }
-        LOG.log(Level.DEBUG, "exp, tanh and sigmoid use the scalar loops: {0}", off);
+        LOG.log(Level.DEBUG, "exp, tanh, sigmoid and arithmetic use the scalar loops: {0}", off);
         return false;
     }
 

@@ -4,8 +4,9 @@ import java.lang.System.Logger.Level;
 import java.lang.management.ManagementFactory;
 
 /**
- * Whether this JVM can run the runtime's Vector API kernels (the exp, tanh and sigmoid kernels
- * of the op table and the float32/float64 matrix-multiply kernel), decided once per JVM.
+ * Whether this JVM can run the runtime's Vector API kernels (the exp, tanh, sigmoid and
+ * arithmetic kernels of the op table and the float32/float64 matrix-multiply kernel), decided
+ * once per JVM.
  *
  * <p>They can when all of these hold: the incubator module {@code jdk.incubator.vector} is in
  * the boot layer (the JVM was started with {@code --add-modules jdk.incubator.vector}); the
