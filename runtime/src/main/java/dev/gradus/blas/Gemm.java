@@ -183,10 +183,17 @@ public final class Gemm {
      * {@link Backend#VECTOR}, whether the Vector API is usable (see {@link VectorApi}).
      */
     public static boolean isAvailable(Backend backend) {
+        return unavailableReason(backend) == null;
+    }
+
+    /** Returns why {@code backend} cannot run here, or null if it can. */
+    private static String unavailableReason(Backend backend) {
         return switch (backend) {
-            case JAVA -> true;
-            case OPENBLAS -> NativeLibrary.FAILURE == null;
-            case VECTOR -> VectorKernel.UNSUITABLE == null;
+            case JAVA -> null;
+            case OPENBLAS -> NativeLibrary.FAILURE == null ? null
+                    : "OpenBLAS (org.bytedeco:openblas) cannot be loaded on this platform: " + NativeLibrary.FAILURE;
+            case VECTOR -> VectorKernel.UNSUITABLE == null ? null
+                    : "the Vector API kernel cannot run in this JVM: " + VectorKernel.UNSUITABLE;
         };
     }
 
@@ -198,12 +205,9 @@ public final class Gemm {
      *     the current choice is then unchanged
      */
     public static void setBackend(Backend backend) {
-        if (backend == Backend.OPENBLAS && !isAvailable(backend)) {
-            throw new IllegalStateException("OpenBLAS (org.bytedeco:openblas) cannot be loaded on this platform: "
-                    + NativeLibrary.FAILURE, NativeLibrary.FAILURE);
-        }
-        if (backend == Backend.VECTOR && !isAvailable(backend)) {
-            throw new IllegalStateException("the Vector API kernel cannot run in this JVM: " + VectorKernel.UNSUITABLE);
+        String reason = unavailableReason(backend);
+        if (reason != null) {
+            throw new IllegalStateException(reason, backend == Backend.OPENBLAS ? NativeLibrary.FAILURE : null);
         }
         selection = new Selection(backend, null);
     }

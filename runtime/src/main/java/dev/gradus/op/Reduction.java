@@ -1,6 +1,5 @@
 package dev.gradus.op;
 
-import dev.gradus.tensor.DType;
 import dev.gradus.tensor.Loops;
 import dev.gradus.tensor.Shape;
 import dev.gradus.tensor.Tensor;
@@ -270,8 +269,7 @@ public final class Reduction extends Op {
     public void compute(Tensor[] inputs, Tensor out) {
         Tensor x = inputs[0];
         int[] axes = axesFor(x.rank());
-        if (!RowReductions.reduce(kind, x, axes, out)
-                && !((kind == Kind.SUM || kind == Kind.MEAN) && sumOverLeadingAxes(x, axes, out))) {
+        if (!RowReductions.reduce(kind, x, axes, out)) {
             Loops.reduce(x, axes, out, kind.init, kind.firstPass);
         }
         switch (kind) {
@@ -281,44 +279,6 @@ public final class Reduction extends Op {
             default -> {
             }
         }
-    }
-
-    /**
-     * Σ over the leading axes of a contiguous float tensor into a contiguous output of its dtype
-     * (a bias gradient: the sum over the batch), if that is the case, and returns whether it
-     * was. Adds x's rows to the output one after the other with {@link Arithmetic}'s vector
-     * kernel: the same additions, in the same order and dtype, as {@link Loops#reduce}, so the
-     * same bits.
-     */
-    private static boolean sumOverLeadingAxes(Tensor x, int[] axes, Tensor out) {
-        DType t = x.dtype();
-        if (axes.length == 0 || axes.length >= x.rank() || !(t == DType.FLOAT32 || t == DType.FLOAT64)
-                || out.dtype() != t || !x.isContiguous() || !out.isContiguous() || out.size() == 0) {
-            return false;
-        }
-        for (int i = 0; i < axes.length; i++) {
-            if (axes[i] != i) {
-                return false;
-            }
-        }
-        int period = out.size();
-        int rows = x.size() / period;
-        int oo = out.offset();
-        out.fill(0.0);
-        if (t == DType.FLOAT64) {
-            double[] o = out.float64Data();
-            double[] d = x.float64Data();
-            for (int r = 0, xo = x.offset(); r < rows; r++, xo += period) {
-                Arithmetic.zip(Arithmetic.ADD, o, oo, d, xo, o, oo, period);
-            }
-        } else {
-            float[] o = out.float32Data();
-            float[] d = x.float32Data();
-            for (int r = 0, xo = x.offset(); r < rows; r++, xo += period) {
-                Arithmetic.zip(Arithmetic.ADD, o, oo, d, xo, o, oo, period);
-            }
-        }
-        return true;
     }
 
     private static void divideBy(Tensor out, int count) {

@@ -5,9 +5,10 @@ import dev.gradus.tensor.Parallel;
 import dev.gradus.tensor.Tensor;
 
 /**
- * The fast path of {@link Reduction}'s first pass for sums, means, maxima and minima over the
- * trailing axes of a contiguous float tensor (the whole tensor, the last axis of a batch):
- * each output element reduces one contiguous run of the input.
+ * The fast paths of {@link Reduction}'s first pass over contiguous float tensors: sums, means,
+ * maxima and minima over the trailing axes (the whole tensor, the last axis of a batch), where
+ * each output element reduces one contiguous run of the input; and sums and means over the
+ * leading axes (a bias gradient's sum over the batch), which add whole rows.
  *
  * <p>A run is cut into blocks of {@link #BLOCK} elements; a block is reduced with four
  * independent accumulators (element i into accumulator i mod 4, then (a0 ∘ a1) ∘ (a2 ∘ a3)),
@@ -35,21 +36,35 @@ final class RowReductions {
      * covers the case, and returns whether it did.
      */
     static boolean reduce(Reduction.Kind kind, Tensor x, int[] axes, Tensor out) {
-        if (!(kind == Reduction.Kind.SUM || kind == Reduction.Kind.MEAN || kind == Reduction.Kind.MAX
-                || kind == Reduction.Kind.MIN)) {
-            return false;
-        }
+        boolean sum = kind == Reduction.Kind.SUM || kind == Reduction.Kind.MEAN;
+        boolean extremum = kind == Reduction.Kind.MAX || kind == Reduction.Kind.MIN;
         DType t = x.dtype();
-        int rank = x.rank();
-        if (axes.length == 0 || !(t == DType.FLOAT32 || t == DType.FLOAT64) || out.dtype() != t || !x.isContiguous()
-                || !out.isContiguous() || x.size() == 0 || out.size() == 0) {
+        if (!(sum || extremum) || axes.length == 0 || !(t == DType.FLOAT32 || t == DType.FLOAT64) || out.dtype() != t
+                || !x.isContiguous() || !out.isContiguous() || x.size() == 0 || out.size() == 0) {
             return false;
         }
-        for (int i = 0; i < axes.length; i++) {
-            if (axes[i] != rank - axes.length + i) {
+        if (axes[axes.length - 1] == x.rank() - 1 && consecutive(axes)) {
+            overTrailingAxes(kind, x, out);
+            return true;
+        }
+        if (sum && axes[0] == 0 && axes.length < x.rank() && consecutive(axes)) {
+            sumOverLeadingAxes(x, out);
+            return true;
+        }
+        return false;
+    }
+
+    /** Whether the (sorted) axes follow one another without a gap. */
+    private static boolean consecutive(int[] axes) {
+        for (int i = 1; i < axes.length; i++) {
+            if (axes[i] != axes[i - 1] + 1) {
                 return false;
             }
         }
+        return true;
+    }
+
+    private static void overTrailingAxes(Reduction.Kind kind, Tensor x, Tensor out) {
         int rows = out.size();
         int length = x.size() / rows;
         if (rows == 1 && length >= 2 * BLOCK) {
@@ -57,7 +72,32 @@ final class RowReductions {
         } else {
             Parallel.forRange(rows, Math.max(1, GRAIN / length), kind, x, out, null, RowReductions::rowRange);
         }
-        return true;
+    }
+
+    /**
+     * Σ over the leading axes (a bias gradient: the sum over the batch): adds x's rows to the
+     * output one after the other with {@link Arithmetic}'s kernel, the same additions in the same
+     * order and dtype as {@link dev.gradus.tensor.Loops#reduce}, so the same bits.
+     */
+    private static void sumOverLeadingAxes(Tensor x, Tensor out) {
+        DType t = x.dtype();
+        int period = out.size();
+        int rows = x.size() / period;
+        int oo = out.offset();
+        out.fill(0.0);
+        if (t == DType.FLOAT64) {
+            double[] o = out.float64Data();
+            double[] d = x.float64Data();
+            for (int r = 0, xo = x.offset(); r < rows; r++, xo += period) {
+                Arithmetic.zip(Arithmetic.ADD, o, oo, d, xo, o, oo, period);
+            }
+        } else {
+            float[] o = out.float32Data();
+            float[] d = x.float32Data();
+            for (int r = 0, xo = x.offset(); r < rows; r++, xo += period) {
+                Arithmetic.zip(Arithmetic.ADD, o, oo, d, xo, o, oo, period);
+            }
+        }
     }
 
     private static void rowRange(Reduction.Kind kind, Tensor x, Tensor out, Object unused, int from, int to) {
@@ -110,11 +150,11 @@ final class RowReductions {
 
     private static double block(Reduction.Kind kind, Tensor x, int from, int n) {
         boolean f64 = x.dtype() == DType.FLOAT64;
-        return switch (kind) {
-            case MAX -> f64 ? max(x.float64Data(), from, n) : max(x.float32Data(), from, n);
-            case MIN -> f64 ? min(x.float64Data(), from, n) : min(x.float32Data(), from, n);
-            default -> f64 ? sum(x.float64Data(), from, n) : sum(x.float32Data(), from, n);
-        };
+        if (kind == Reduction.Kind.MAX || kind == Reduction.Kind.MIN) {
+            boolean max = kind == Reduction.Kind.MAX;
+            return f64 ? extremum(x.float64Data(), from, n, max) : extremum(x.float32Data(), from, n, max);
+        }
+        return f64 ? sum(x.float64Data(), from, n) : sum(x.float32Data(), from, n);
     }
 
     static double sum(double[] a, int from, int n) {
@@ -155,79 +195,49 @@ final class RowReductions {
         return (s0 + s1) + (s2 + s3);
     }
 
-    static double max(double[] a, int from, int n) {
-        double m0 = Double.NEGATIVE_INFINITY;
+    /** The maximum ({@code max}) or minimum of the block, with {@code Math.max}/{@code Math.min}'s NaN and signed-zero rules. */
+    static double extremum(double[] a, int from, int n, boolean max) {
+        double m0 = max ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
         double m1 = m0;
         double m2 = m0;
         double m3 = m0;
         int end = from + n;
         int k = from;
+        // The loop-invariant test is hoisted by C2 (loop unswitching): one loop per direction.
         for (; k + 4 <= end; k += 4) {
-            m0 = Math.max(m0, a[k]);
-            m1 = Math.max(m1, a[k + 1]);
-            m2 = Math.max(m2, a[k + 2]);
-            m3 = Math.max(m3, a[k + 3]);
+            m0 = max ? Math.max(m0, a[k]) : Math.min(m0, a[k]);
+            m1 = max ? Math.max(m1, a[k + 1]) : Math.min(m1, a[k + 1]);
+            m2 = max ? Math.max(m2, a[k + 2]) : Math.min(m2, a[k + 2]);
+            m3 = max ? Math.max(m3, a[k + 3]) : Math.min(m3, a[k + 3]);
         }
         for (; k < end; k++) {
-            m0 = Math.max(m0, a[k]);
+            m0 = max ? Math.max(m0, a[k]) : Math.min(m0, a[k]);
         }
-        return Math.max(Math.max(m0, m1), Math.max(m2, m3));
+        return max ? Math.max(Math.max(m0, m1), Math.max(m2, m3)) : Math.min(Math.min(m0, m1), Math.min(m2, m3));
     }
 
-    static double max(float[] a, int from, int n) {
-        float m0 = Float.NEGATIVE_INFINITY;
+
+    /** The maximum ({@code max}) or minimum of the block, with {@code Math.max}/{@code Math.min}'s NaN and signed-zero rules. */
+    static double extremum(float[] a, int from, int n, boolean max) {
+        float m0 = max ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY;
         float m1 = m0;
         float m2 = m0;
         float m3 = m0;
         int end = from + n;
         int k = from;
+        // The loop-invariant test is hoisted by C2 (loop unswitching): one loop per direction.
         for (; k + 4 <= end; k += 4) {
-            m0 = Math.max(m0, a[k]);
-            m1 = Math.max(m1, a[k + 1]);
-            m2 = Math.max(m2, a[k + 2]);
-            m3 = Math.max(m3, a[k + 3]);
+            m0 = max ? Math.max(m0, a[k]) : Math.min(m0, a[k]);
+            m1 = max ? Math.max(m1, a[k + 1]) : Math.min(m1, a[k + 1]);
+            m2 = max ? Math.max(m2, a[k + 2]) : Math.min(m2, a[k + 2]);
+            m3 = max ? Math.max(m3, a[k + 3]) : Math.min(m3, a[k + 3]);
         }
         for (; k < end; k++) {
-            m0 = Math.max(m0, a[k]);
+            m0 = max ? Math.max(m0, a[k]) : Math.min(m0, a[k]);
         }
-        return Math.max(Math.max(m0, m1), Math.max(m2, m3));
+        return max ? Math.max(Math.max(m0, m1), Math.max(m2, m3)) : Math.min(Math.min(m0, m1), Math.min(m2, m3));
     }
 
-    static double min(double[] a, int from, int n) {
-        double m0 = Double.POSITIVE_INFINITY;
-        double m1 = m0;
-        double m2 = m0;
-        double m3 = m0;
-        int end = from + n;
-        int k = from;
-        for (; k + 4 <= end; k += 4) {
-            m0 = Math.min(m0, a[k]);
-            m1 = Math.min(m1, a[k + 1]);
-            m2 = Math.min(m2, a[k + 2]);
-            m3 = Math.min(m3, a[k + 3]);
-        }
-        for (; k < end; k++) {
-            m0 = Math.min(m0, a[k]);
-        }
-        return Math.min(Math.min(m0, m1), Math.min(m2, m3));
-    }
 
-    static double min(float[] a, int from, int n) {
-        float m0 = Float.POSITIVE_INFINITY;
-        float m1 = m0;
-        float m2 = m0;
-        float m3 = m0;
-        int end = from + n;
-        int k = from;
-        for (; k + 4 <= end; k += 4) {
-            m0 = Math.min(m0, a[k]);
-            m1 = Math.min(m1, a[k + 1]);
-            m2 = Math.min(m2, a[k + 2]);
-            m3 = Math.min(m3, a[k + 3]);
-        }
-        for (; k < end; k++) {
-            m0 = Math.min(m0, a[k]);
-        }
-        return Math.min(Math.min(m0, m1), Math.min(m2, m3));
-    }
+
 }
