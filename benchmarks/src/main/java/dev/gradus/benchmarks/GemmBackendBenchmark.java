@@ -12,6 +12,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.openblas.global.openblas_nolapack;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -25,6 +27,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * The matrix-multiply backends side by side on contiguous row-major operands, C = A·B with A
@@ -35,12 +38,14 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code vector}: {@link Gemm} on its Vector API backend (the fork adds
  *       {@code jdk.incubator.vector});</li>
  *   <li>{@code openblas}: {@link Gemm} on OpenBLAS (operands copied to per-thread off-heap
- *       buffers and the result copied back, on every call);</li>
+ *       buffers and the result copied back, on every call; single-threaded OpenBLAS on each of
+ *       the runtime's threads);</li>
+ *   <li>{@code hybrid}: {@link Gemm} on its default where both can run, the vector kernel or
+ *       OpenBLAS by the product's size;</li>
  *   <li>{@code openblasArrays}: {@code cblas_?gemm} on the Java arrays themselves, which JavaCPP
  *       copies in and out through JNI on every call (the design {@link Gemm} rejected);</li>
  *   <li>{@code openblasResident}: {@code cblas_?gemm} on operands already off-heap, no copy at
- *       all: the cost of OpenBLAS alone, so {@code openblas / openblasResident − 1} is what the
- *       copies cost.</li>
+ *       all: the cost of OpenBLAS alone (with its own threads), the bound for {@code openblas}.</li>
  * </ul>
  * GFLOP/s = 2·m·k·n / time. {@code threads} is {@link Parallel#setThreads(int)} (and OpenBLAS's
  * own count for the raw calls); the naive loop ignores it. Shapes: the reference workload's
@@ -84,17 +89,26 @@ public class GemmBackendBenchmark {
     private FloatPointer pc32;
     private Gemm.Backend savedBackend;
 
-    /** Draws the operands and stages copies of them off-heap for {@link #openblasResident()}. */
+    /**
+     * Draws the operands and stages copies of them off-heap for {@link #openblasResident()}.
+     *
+     * @param params which benchmark this fork runs (only the raw OpenBLAS calls raise OpenBLAS's own thread count)
+     */
     @Setup(Level.Trial)
-    public void setUp() {
+    public void setUp(BenchmarkParams params) {
         String[] s = shape.split("x");
         m = Integer.parseInt(s[0]);
         k = Integer.parseInt(s[1]);
         n = Integer.parseInt(s[2]);
         savedBackend = Gemm.backend();
         Parallel.setThreads(threads);
-        // For the raw calls; Gemm sets the same count itself, since Parallel.threads() says so.
-        blas_set_num_threads(threads);
+        Loader.load(openblas_nolapack.class);
+        // The raw calls use OpenBLAS's own threads; Gemm sets OpenBLAS to one thread and splits
+        // products across the runtime's threads itself, so the count is raised only in the forks
+        // of the raw calls (JMH runs each benchmark method in its own fork).
+        if (params.getBenchmark().contains(".openblasArrays") || params.getBenchmark().contains(".openblasResident")) {
+            blas_set_num_threads(threads);
+        }
         SplittableRandom random = new SplittableRandom(7);
         a64 = new double[m * k];
         b64 = new double[k * n];
@@ -162,6 +176,12 @@ public class GemmBackendBenchmark {
     @Benchmark
     public Object openblas() {
         return gemm(Gemm.Backend.OPENBLAS);
+    }
+
+    /** {@link Gemm} on the hybrid backend. */
+    @Benchmark
+    public Object hybrid() {
+        return gemm(Gemm.Backend.HYBRID);
     }
 
     private Object gemm(Gemm.Backend backend) {

@@ -11,7 +11,7 @@ import java.util.function.Supplier;
  * through strides: every matrix product of the runtime (matMul, batchedMatMul, matVec, dot,
  * outer) comes here.
  *
- * <p>Three backends compute it:
+ * <p>Three kernels compute it:
  * <ul>
  *   <li>{@link Backend#VECTOR}: a register-blocked kernel written with the Vector API
  *       ({@code jdk.incubator.vector}), on the Java heap and the runtime's own threads; it needs
@@ -19,17 +19,21 @@ import java.util.function.Supplier;
  *       {@link VectorApi}).</li>
  *   <li>{@link Backend#OPENBLAS}: OpenBLAS through {@code org.bytedeco:openblas}, a Maven
  *       artifact that carries the native library, so no system package is needed. Operands are
- *       copied to native memory and back on every call.</li>
+ *       copied to native memory and back on every call; OpenBLAS runs single-threaded on each
+ *       of the runtime's threads, which share the product.</li>
  *   <li>{@link Backend#JAVA}: a blocked, multi-threaded pure-Java kernel that runs anywhere.</li>
  * </ul>
- * The system property {@code gradus.blas} chooses: {@code vector}, {@code openblas},
- * {@code java}, or unset: the first of VECTOR, OPENBLAS, JAVA that can run here (JAVA with one
- * warning in the log). VECTOR comes first because, measured on an AVX2 machine
- * ({@code GemmBackendBenchmark}), it matches OpenBLAS on large squares and beats it on the
- * products of a training step, which OpenBLAS's copies and thread hand-overs dominate; on a
- * machine with AVX-512, OpenBLAS may win large products, so measure there and set
- * {@code gradus.blas=openblas} if it does. Asking for a backend that cannot run makes the
- * first product throw. {@link #setBackend} changes the choice at run time.
+ * {@link Backend#HYBRID} uses two of them: the vector kernel for products below
+ * {@link #HYBRID_OPENBLAS_MIN_WORK} multiply-adds or with a side shorter than
+ * {@link #HYBRID_OPENBLAS_MIN_SIDE}, OpenBLAS for the larger ones. Measured on an AVX2 machine
+ * ({@code GemmBackendBenchmark}), the vector kernel beats OpenBLAS on the products of a
+ * training step, which OpenBLAS's copies dominate, while OpenBLAS's hand-written kernel is
+ * 10–20% faster on large squares.
+ *
+ * <p>The system property {@code gradus.blas} chooses: {@code hybrid}, {@code vector},
+ * {@code openblas}, {@code java}, or unset: the first of HYBRID, VECTOR, OPENBLAS, JAVA that
+ * can run here (JAVA with one warning in the log). Asking for a backend that cannot run makes
+ * the first product throw. {@link #setBackend} changes the choice at run time.
  *
  * <p>Whatever the backend, matrix-vector products ({@code n = 1}) and products too small to pay
  * for a vector kernel or a native call run in the pure-Java kernel. Every backend uses up to
@@ -47,6 +51,12 @@ public final class Gemm {
     // below which a product's vector kernel may still run interpreted (allocating its vectors).
     static final long NATIVE_MIN_WORK = 1L << 15;
 
+    /** Multiply-adds from which {@link Backend#HYBRID} hands a product to OpenBLAS (if no side is shorter than {@link #HYBRID_OPENBLAS_MIN_SIDE}). */
+    public static final long HYBRID_OPENBLAS_MIN_WORK = 1L << 25;
+
+    /** The shortest side (m, k or n) of a product that {@link Backend#HYBRID} hands to OpenBLAS. */
+    public static final int HYBRID_OPENBLAS_MIN_SIDE = 256;
+
     /** The implementations of {@link Gemm}. */
     public enum Backend {
         /** The pure-Java kernel: always available. */
@@ -54,7 +64,9 @@ public final class Gemm {
         /** OpenBLAS's {@code cblas_?gemm} through JavaCPP ({@code org.bytedeco:openblas}). */
         OPENBLAS,
         /** The Vector API kernel: needs {@code --add-modules jdk.incubator.vector}. */
-        VECTOR
+        VECTOR,
+        /** The Vector API kernel for small and thin products, OpenBLAS for large ones: needs both. */
+        HYBRID
     }
 
     /**
@@ -112,6 +124,17 @@ public final class Gemm {
             case "java" -> {
                 return new Selection(Backend.JAVA, null);
             }
+            case "hybrid" -> {
+                String unsuitable = vectorUnsuitable.get();
+                Throwable failure = unsuitable == null ? loadFailure.get() : null;
+                if (unsuitable == null && failure == null) {
+                    return new Selection(Backend.HYBRID, null);
+                }
+                String why = unsuitable != null ? "the Vector API kernel cannot run in this JVM: " + unsuitable
+                        : "OpenBLAS (org.bytedeco:openblas) cannot be loaded on this platform: " + failure;
+                return new Selection(Backend.HYBRID, new IllegalStateException(PROPERTY + "=hybrid, but " + why
+                        + "; remove the property to choose automatically", failure));
+            }
             case "vector" -> {
                 String unsuitable = vectorUnsuitable.get();
                 if (unsuitable == null) {
@@ -132,15 +155,19 @@ public final class Gemm {
             }
             default -> {
                 if (!wanted.isEmpty()) {
-                    LOG.log(Level.WARNING, "system property {0}=''{1}'' is none of ''vector'', ''openblas'', ''java''; choosing automatically",
+                    LOG.log(Level.WARNING, "system property {0}=''{1}'' is none of ''hybrid'', ''vector'', ''openblas'', ''java''; choosing automatically",
                             PROPERTY, property);
                 }
                 String unsuitable = vectorUnsuitable.get();
+                Throwable failure = loadFailure.get();
                 if (unsuitable == null) {
+                    if (failure == null) {
+                        return new Selection(Backend.HYBRID, null);
+                    }
+                    LOG.log(Level.DEBUG, "large matrix products use the Vector API kernel: OpenBLAS did not load", failure);
                     return new Selection(Backend.VECTOR, null);
                 }
                 LOG.log(Level.DEBUG, "matrix products do not use the Vector API kernel: {0}", unsuitable);
-                Throwable failure = loadFailure.get();
                 if (failure == null) {
                     return new Selection(Backend.OPENBLAS, null);
                 }
@@ -180,7 +207,8 @@ public final class Gemm {
     /**
      * Returns whether {@code backend} can run here: always for {@link Backend#JAVA}; for
      * {@link Backend#OPENBLAS}, whether its native library loaded (tried once per JVM); for
-     * {@link Backend#VECTOR}, whether the Vector API is usable (see {@link VectorApi}).
+     * {@link Backend#VECTOR}, whether the Vector API is usable (see {@link VectorApi}); for
+     * {@link Backend#HYBRID}, whether both are.
      */
     public static boolean isAvailable(Backend backend) {
         return unavailableReason(backend) == null;
@@ -194,6 +222,10 @@ public final class Gemm {
                     : "OpenBLAS (org.bytedeco:openblas) cannot be loaded on this platform: " + NativeLibrary.FAILURE;
             case VECTOR -> VectorKernel.UNSUITABLE == null ? null
                     : "the Vector API kernel cannot run in this JVM: " + VectorKernel.UNSUITABLE;
+            case HYBRID -> {
+                String vector = unavailableReason(Backend.VECTOR);
+                yield vector != null ? vector : unavailableReason(Backend.OPENBLAS);
+            }
         };
     }
 
@@ -207,7 +239,7 @@ public final class Gemm {
     public static void setBackend(Backend backend) {
         String reason = unavailableReason(backend);
         if (reason != null) {
-            throw new IllegalStateException(reason, backend == Backend.OPENBLAS ? NativeLibrary.FAILURE : null);
+            throw new IllegalStateException(reason, reason.startsWith("OpenBLAS") ? NativeLibrary.FAILURE : null);
         }
         selection = new Selection(backend, null);
     }
@@ -215,6 +247,19 @@ public final class Gemm {
     /** Returns whether a product of these sizes runs in the chosen backend rather than the pure-Java kernel. */
     static boolean worthNative(int m, int k, int n) {
         return n > 1 && (long) m * k * n >= NATIVE_MIN_WORK;
+    }
+
+    /** The kernel that {@code backend} runs a product of these sizes in. */
+    static Backend kernelFor(Backend backend, int m, int k, int n) {
+        if (backend == Backend.JAVA || !worthNative(m, k, n)) {
+            return Backend.JAVA;
+        }
+        if (backend == Backend.HYBRID) {
+            boolean large = Math.min(m, Math.min(k, n)) >= HYBRID_OPENBLAS_MIN_SIDE
+                    && (long) m * k * n >= HYBRID_OPENBLAS_MIN_WORK;
+            return large ? Backend.OPENBLAS : Backend.VECTOR;
+        }
+        return backend;
     }
 
     /**
@@ -235,15 +280,12 @@ public final class Gemm {
             double[] c, int cOffset, int m, int k, int n) {
         checkSizes(m, k, n);
         int threads = Parallel.threads();
-        Backend backend = backend();
-        if (backend == Backend.VECTOR && worthNative(m, k, n)) {
-            VectorGemm.multiply(a, aOffset, aRowStride, aDepthStride, b, bOffset, bDepthStride, bColumnStride,
+        switch (kernelFor(backend(), m, k, n)) {
+            case VECTOR -> VectorGemm.multiply(a, aOffset, aRowStride, aDepthStride, b, bOffset, bDepthStride, bColumnStride,
                     c, cOffset, m, k, n, threads);
-        } else if (backend == Backend.OPENBLAS && worthNative(m, k, n)) {
-            OpenBlasGemm.multiply(a, aOffset, aRowStride, aDepthStride, b, bOffset, bDepthStride, bColumnStride,
+            case OPENBLAS -> OpenBlasGemm.multiply(a, aOffset, aRowStride, aDepthStride, b, bOffset, bDepthStride, bColumnStride,
                     c, cOffset, m, k, n, threads);
-        } else {
-            JavaGemm.multiply(a, aOffset, aRowStride, aDepthStride, b, bOffset, bDepthStride, bColumnStride,
+            default -> JavaGemm.multiply(a, aOffset, aRowStride, aDepthStride, b, bOffset, bDepthStride, bColumnStride,
                     c, cOffset, m, k, n, threads);
         }
     }
@@ -261,15 +303,12 @@ public final class Gemm {
             float[] c, int cOffset, int m, int k, int n) {
         checkSizes(m, k, n);
         int threads = Parallel.threads();
-        Backend backend = backend();
-        if (backend == Backend.VECTOR && worthNative(m, k, n)) {
-            VectorGemm.multiply(a, aOffset, aRowStride, aDepthStride, b, bOffset, bDepthStride, bColumnStride,
+        switch (kernelFor(backend(), m, k, n)) {
+            case VECTOR -> VectorGemm.multiply(a, aOffset, aRowStride, aDepthStride, b, bOffset, bDepthStride, bColumnStride,
                     c, cOffset, m, k, n, threads);
-        } else if (backend == Backend.OPENBLAS && worthNative(m, k, n)) {
-            OpenBlasGemm.multiply(a, aOffset, aRowStride, aDepthStride, b, bOffset, bDepthStride, bColumnStride,
+            case OPENBLAS -> OpenBlasGemm.multiply(a, aOffset, aRowStride, aDepthStride, b, bOffset, bDepthStride, bColumnStride,
                     c, cOffset, m, k, n, threads);
-        } else {
-            JavaGemm.multiply(a, aOffset, aRowStride, aDepthStride, b, bOffset, bDepthStride, bColumnStride,
+            default -> JavaGemm.multiply(a, aOffset, aRowStride, aDepthStride, b, bOffset, bDepthStride, bColumnStride,
                     c, cOffset, m, k, n, threads);
         }
     }

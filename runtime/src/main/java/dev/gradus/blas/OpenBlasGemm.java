@@ -7,6 +7,7 @@ import static org.bytedeco.openblas.global.openblas_nolapack.blas_set_num_thread
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_dgemm;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
 
+import dev.gradus.tensor.Parallel;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
@@ -24,13 +25,30 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * O(n³) product. Plain and transposed row-major views are copied as they are stored and
  * passed with the matching transpose flag; other strides (every other element, negative
  * steps) are gathered on the heap first. Concurrent callers each use their own buffers.
+ *
+ * <p>OpenBLAS runs single-threaded: a product is split across the runtime's own
+ * {@link Parallel} threads by blocks of C's rows, each thread staging its rows of A, all of B
+ * and its rows of C through its own buffers and calling {@code cblas_?gemm} on them. Blocks
+ * start at multiples of {@link #ROW_UNIT} rows, a multiple of the row tile of OpenBLAS's x86
+ * kernels (12 rows in float32 and 2 in float64 on Haswell and Zen, 4 and 2 on Skylake-X), so
+ * every row falls in the same tile, and gets the same bits, for any thread count (measured;
+ * splitting by columns changed the bits at every cut tried). OpenBLAS's own worker
+ * threads, which keep spinning for a while after each threaded call, would otherwise compete
+ * with the runtime's threads for the same cores between products. This class sets OpenBLAS's
+ * process-wide thread count to 1 before its first product; code that calls OpenBLAS directly
+ * and raises it should set it back to 1 before products run here.
  */
 final class OpenBlasGemm {
     private static final ThreadLocal<Staging> STAGING = ThreadLocal.withInitial(Staging::new);
     // Shorter contiguous runs are gathered on the heap: one bulk copy beats many tiny ones.
     private static final int MIN_RUN = 16;
-    private static final Object THREAD_COUNT_LOCK = new Object();
-    private static volatile int blasThreads = -1;
+    // Multiply-adds below which a product is not worth handing to another thread: each thread
+    // stages the shared operand again, and the hand-over costs a few microseconds.
+    private static final long WORK_PER_THREAD = 1L << 18;
+    /** Rows of C per unit of the split between threads. */
+    static final int ROW_UNIT = 24;
+    private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
+    private static volatile boolean singleThreaded;
 
     private OpenBlasGemm() {
     }
@@ -45,16 +63,64 @@ final class OpenBlasGemm {
         Loader.load(openblas_nolapack.class);
     }
 
-    // OpenBLAS's thread count is process-wide and setting it is not free: set it only on a change.
-    private static void useThreads(int threads) {
-        if (blasThreads != threads) {
-            synchronized (THREAD_COUNT_LOCK) {
-                if (blasThreads != threads) {
-                    blas_set_num_threads(threads);
-                    blasThreads = threads;
+    // OpenBLAS's thread count is process-wide, and setting it is not free (JavaCPP looks the
+    // function up and allocates on each call): set it once.
+    private static void useOneThread() {
+        if (!singleThreaded) {
+            synchronized (OpenBlasGemm.class) {
+                if (!singleThreaded) {
+                    blas_set_num_threads(1);
+                    singleThreaded = true;
                 }
             }
         }
+    }
+
+    /**
+     * A product's sizes and strides, handed to the threads that share it. One per calling
+     * thread, rewritten by each call; {@link Parallel#forRange} publishes it to the workers.
+     */
+    private static final class Job {
+        int ao;
+        int ai;
+        int ap;
+        int bo;
+        int bp;
+        int bj;
+        int co;
+        int m;
+        int k;
+        int n;
+
+        void set(int ao, int ai, int ap, int bo, int bp, int bj, int co, int m, int k, int n) {
+            this.ao = ao;
+            this.ai = ai;
+            this.ap = ap;
+            this.bo = bo;
+            this.bp = bp;
+            this.bj = bj;
+            this.co = co;
+            this.m = m;
+            this.k = k;
+            this.n = n;
+        }
+    }
+
+    /**
+     * Runs {@code body} over C's row units on up to {@code threads} threads. {@link Parallel#forRange}
+     * cuts ranges at multiples of 16, so each unit counts as 16 indices and every cut falls
+     * between units.
+     */
+    private static <A, B> void split(A a, B b, Object c, Job job, int threads, Parallel.Body<A, B, Object, Job> body) {
+        useOneThread();
+        int units = (job.m + ROW_UNIT - 1) / ROW_UNIT;
+        long work = (long) job.m * job.k * job.n;
+        int parts = (int) Math.min(Math.min(threads, units), Math.max(1, work / WORK_PER_THREAD));
+        if (parts <= 1) {
+            body.run(a, b, c, job, 0, units * 16);
+            return;
+        }
+        Parallel.forRange(units * 16, 16 * (units / parts), a, b, c, job, body);
     }
 
     /** One thread's off-heap staging buffers, one per operand and dtype, grown on demand. */
@@ -91,19 +157,32 @@ final class OpenBlasGemm {
 
     // ---------------------------------------------------------------- float64
 
-    /** See {@link Gemm#multiply(double[], int, int, int, double[], int, int, int, double[], int, int, int, int)}. */
+    /** See {@link Gemm#multiply(double[], int, int, int, double[], int, int, int, double[], int, int, int, int)}; requires m, k, n ≥ 1. */
     static void multiply(double[] a, int ao, int ai, int ap, double[] b, int bo, int bp, int bj,
             double[] c, int co, int m, int k, int n, int threads) {
-        useThreads(threads);
+        Job job = JOBS.get();
+        job.set(ao, ai, ap, bo, bp, bj, co, m, k, n);
+        split(a, b, c, job, threads, OpenBlasGemm::range64);
+    }
+
+    private static void range64(double[] a, double[] b, Object c, Job job, int from, int to) {
+        block(a, b, (double[]) c, job, from / 16 * ROW_UNIT, Math.min(job.m, to / 16 * ROW_UNIT));
+    }
+
+    /** C rows [i0, i1), staged through this thread's buffers. */
+    private static void block(double[] a, double[] b, double[] c, Job job, int i0, int i1) {
+        int rows = i1 - i0;
+        int k = job.k;
+        int n = job.n;
         Staging s = STAGING.get();
-        DoublePointer pa = s.f64(0, (long) m * k);
+        DoublePointer pa = s.f64(0, (long) rows * k);
         DoublePointer pb = s.f64(1, (long) k * n);
-        DoublePointer pc = s.f64(2, (long) m * n);
-        int transA = stage(s, a, ao, ai, ap, m, k, pa);
-        int transB = stage(s, b, bo, bp, bj, k, n, pb);
-        cblas_dgemm(CblasRowMajor, transA, transB, m, n, k, 1.0, pa, transA == CblasNoTrans ? k : m,
+        DoublePointer pc = s.f64(2, (long) rows * n);
+        int transA = stage(s, a, job.ao + i0 * job.ai, job.ai, job.ap, rows, k, pa);
+        int transB = stage(s, b, job.bo, job.bp, job.bj, k, n, pb);
+        cblas_dgemm(CblasRowMajor, transA, transB, rows, n, k, 1.0, pa, transA == CblasNoTrans ? k : rows,
                 pb, transB == CblasNoTrans ? n : k, 0.0, pc, n);
-        pc.get(c, co, m * n);
+        pc.get(c, job.co + i0 * n, rows * n);
     }
 
     /**
@@ -169,19 +248,32 @@ final class OpenBlasGemm {
 
     // ---------------------------------------------------------------- float32
 
-    /** See {@link Gemm#multiply(float[], int, int, int, float[], int, int, int, float[], int, int, int, int)}. */
+    /** See {@link Gemm#multiply(float[], int, int, int, float[], int, int, int, float[], int, int, int, int)}; requires m, k, n ≥ 1. */
     static void multiply(float[] a, int ao, int ai, int ap, float[] b, int bo, int bp, int bj,
             float[] c, int co, int m, int k, int n, int threads) {
-        useThreads(threads);
+        Job job = JOBS.get();
+        job.set(ao, ai, ap, bo, bp, bj, co, m, k, n);
+        split(a, b, c, job, threads, OpenBlasGemm::range32);
+    }
+
+    private static void range32(float[] a, float[] b, Object c, Job job, int from, int to) {
+        block(a, b, (float[]) c, job, from / 16 * ROW_UNIT, Math.min(job.m, to / 16 * ROW_UNIT));
+    }
+
+    /** C rows [i0, i1), staged through this thread's buffers. */
+    private static void block(float[] a, float[] b, float[] c, Job job, int i0, int i1) {
+        int rows = i1 - i0;
+        int k = job.k;
+        int n = job.n;
         Staging s = STAGING.get();
-        FloatPointer pa = s.f32(0, (long) m * k);
+        FloatPointer pa = s.f32(0, (long) rows * k);
         FloatPointer pb = s.f32(1, (long) k * n);
-        FloatPointer pc = s.f32(2, (long) m * n);
-        int transA = stage(s, a, ao, ai, ap, m, k, pa);
-        int transB = stage(s, b, bo, bp, bj, k, n, pb);
-        cblas_sgemm(CblasRowMajor, transA, transB, m, n, k, 1f, pa, transA == CblasNoTrans ? k : m,
+        FloatPointer pc = s.f32(2, (long) rows * n);
+        int transA = stage(s, a, job.ao + i0 * job.ai, job.ai, job.ap, rows, k, pa);
+        int transB = stage(s, b, job.bo, job.bp, job.bj, k, n, pb);
+        cblas_sgemm(CblasRowMajor, transA, transB, rows, n, k, 1f, pa, transA == CblasNoTrans ? k : rows,
                 pb, transB == CblasNoTrans ? n : k, 0f, pc, n);
-        pc.get(c, co, m * n);
+        pc.get(c, job.co + i0 * n, rows * n);
     }
 
     private static int stage(Staging s, float[] x, int o, int rs, int qs, int rows, int cols, FloatPointer p) {

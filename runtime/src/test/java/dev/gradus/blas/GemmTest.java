@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -254,10 +255,11 @@ class GemmTest {
         }
     }
 
-    @Test
-    void vectorKernelGivesTheSameBitsForAnyThreadCount() {
-        assumeTrue(Gemm.isAvailable(Backend.VECTOR));
-        Gemm.setBackend(Backend.VECTOR);
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"VECTOR", "OPENBLAS"})
+    void nativeKernelsGiveTheSameBitsForAnyThreadCount(Backend backend) {
+        assumeTrue(Gemm.isAvailable(backend));
+        Gemm.setBackend(backend);
         Random random = new Random(11);
         // Split by row panels (tall), by column panels (wide), and with depth blocks.
         int[][] shapes = {{300, 70, 40}, {20, 90, 400}, {64, 600, 256}};
@@ -278,8 +280,8 @@ class GemmTest {
                     first32 = c32;
                     first64 = c64;
                 } else {
-                    assertTrue(java.util.Arrays.equals(first32, c32), "float32 differs on " + threads + " threads");
-                    assertTrue(java.util.Arrays.equals(first64, c64), "float64 differs on " + threads + " threads");
+                    assertTrue(java.util.Arrays.equals(first32, c32), backend + " float32 differs on " + threads + " threads");
+                    assertTrue(java.util.Arrays.equals(first64, c64), backend + " float64 differs on " + threads + " threads");
                 }
             }
         }
@@ -332,9 +334,59 @@ class GemmTest {
         assumeTrue(System.getProperty(dev.gradus.tensor.VectorApi.PROPERTY) == null);
         assertTrue(Gemm.isAvailable(Backend.VECTOR), String.valueOf(dev.gradus.tensor.VectorApi.unavailableReason()));
         if (System.getProperty(Gemm.PROPERTY) == null) {
-            assertEquals(Backend.VECTOR, Gemm.resolve(null, () -> null, () -> fail("loaded OpenBLAS")).backend(),
-                    "the vector kernel comes first when it can run");
+            assertEquals(Backend.HYBRID, Gemm.resolve(null, () -> null, () -> null).backend(),
+                    "the vector kernel comes first when it can run, with OpenBLAS for large products");
+            assertEquals(Backend.VECTOR, Gemm.resolve(null, () -> null, () -> new UnsatisfiedLinkError("no openblas")).backend(),
+                    "the vector kernel alone when OpenBLAS cannot load");
         }
+    }
+
+    @Test
+    void hybridHandsOnlyLargeProductsToOpenBlas() {
+        int side = Gemm.HYBRID_OPENBLAS_MIN_SIDE;
+        assertEquals(Backend.OPENBLAS, Gemm.kernelFor(Backend.HYBRID, 1024, 1024, 1024));
+        assertEquals(Backend.OPENBLAS, Gemm.kernelFor(Backend.HYBRID, side, 512, side));
+        assertEquals(Backend.VECTOR, Gemm.kernelFor(Backend.HYBRID, side - 1, 4096, 4096), "a short side stays on the vector kernel");
+        assertEquals(Backend.VECTOR, Gemm.kernelFor(Backend.HYBRID, 4096, side - 1, 4096));
+        assertEquals(Backend.VECTOR, Gemm.kernelFor(Backend.HYBRID, 64, 784, 256), "a training step's products stay");
+        assertEquals(Backend.VECTOR, Gemm.kernelFor(Backend.HYBRID, side, side, side), "below the work threshold");
+        assertEquals(Backend.JAVA, Gemm.kernelFor(Backend.HYBRID, 4096, 4096, 1), "matrix-vector products stay in Java");
+        assertEquals(Backend.VECTOR, Gemm.kernelFor(Backend.VECTOR, 1024, 1024, 1024));
+        assertEquals(Backend.OPENBLAS, Gemm.kernelFor(Backend.OPENBLAS, 64, 784, 256));
+
+        // The same bits as the kernel it routes to, on a product just past the threshold and on a small one.
+        assumeTrue(Gemm.isAvailable(Backend.HYBRID));
+        Random random = new Random(3);
+        int m = side;
+        int k = (int) (Gemm.HYBRID_OPENBLAS_MIN_WORK / ((long) side * side));
+        int n = side;
+        assertEquals(Backend.OPENBLAS, Gemm.kernelFor(Backend.HYBRID, m, k, n));
+        float[] a = Stored.of(random, Layout.CONTIGUOUS, m, k, true).data32();
+        float[] b = Stored.of(random, Layout.CONTIGUOUS, k, n, true).data32();
+        assertTrue(java.util.Arrays.equals(product(Backend.OPENBLAS, a, b, m, k, n), product(Backend.HYBRID, a, b, m, k, n)));
+        assertFalse(java.util.Arrays.equals(product(Backend.VECTOR, a, b, m, k, n), product(Backend.HYBRID, a, b, m, k, n)),
+                "the two kernels sum in different orders, so the routing shows in the bits");
+        assertTrue(java.util.Arrays.equals(product(Backend.VECTOR, a, b, 64, 70, 60), product(Backend.HYBRID, a, b, 64, 70, 60)));
+        checkProduct(Stored.of(random, Layout.TRANSPOSED, m, k, false), Stored.of(random, Layout.PADDED, k, n, false), false, 0);
+    }
+
+    private static float[] product(Backend backend, float[] a, float[] b, int m, int k, int n) {
+        Gemm.setBackend(backend);
+        float[] c = new float[m * n];
+        Gemm.multiply(a, 0, k, 1, b, 0, n, 1, c, 0, m, k, n);
+        return c;
+    }
+
+    @Test
+    void explicitHybridThatCannotRunSaysWhichHalfIsMissing() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                Gemm.resolve("hybrid", () -> "jdk.incubator.vector is not in the boot layer", () -> null)::require);
+        assertTrue(e.getMessage().contains("gradus.blas=hybrid") && e.getMessage().contains("Vector API"), e.getMessage());
+        UnsatisfiedLinkError cause = new UnsatisfiedLinkError("no jniopenblas_nolapack in java.library.path");
+        e = assertThrows(IllegalStateException.class, Gemm.resolve(" Hybrid", () -> null, () -> cause)::require);
+        assertSame(cause, e.getCause());
+        assertTrue(e.getMessage().contains("OpenBLAS") && e.getMessage().contains("no jniopenblas_nolapack"), e.getMessage());
+        assertEquals(Backend.HYBRID, Gemm.resolve("hybrid", () -> null, () -> null).require());
     }
 
     @Test
@@ -367,7 +419,7 @@ class GemmTest {
         assertEquals(Backend.OPENBLAS, Gemm.resolve(null, () -> "no vector API", () -> null).require());
         assertEquals(Backend.OPENBLAS, Gemm.resolve("fast please", () -> "no vector API", () -> null).require(),
                 "an unknown value chooses automatically");
-        assertEquals(Backend.VECTOR, Gemm.resolve("fast please", () -> null, () -> null).require());
+        assertEquals(Backend.HYBRID, Gemm.resolve("fast please", () -> null, () -> null).require());
     }
 
     @Test

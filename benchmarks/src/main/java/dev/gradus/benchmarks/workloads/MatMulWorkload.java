@@ -26,9 +26,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code threads} sets {@link Parallel#setThreads(int)} for the trial, as
  * {@code torch.set_num_threads} does on PyTorch's side. The product runs on
  * {@link Gemm#backend()}, chosen automatically: the fork adds {@code jdk.incubator.vector}, so
- * the Vector API kernel, unless {@code -Dgradus.blas=openblas} or {@code java} is passed to the
- * fork ({@code -jvmArgsAppend -Dgradus.blas=openblas}); {@code GemmBackendBenchmark} compares
- * the backends.
+ * the hybrid backend, which hands these sizes to OpenBLAS (single-threaded on each of the
+ * runtime's threads), unless {@code -Dgradus.blas=vector}, {@code openblas} or {@code java} is
+ * passed to the fork ({@code -jvmArgsAppend -Dgradus.blas=vector}); {@code GemmBackendBenchmark}
+ * compares the backends.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
