@@ -9,6 +9,7 @@ the GFLOP/s of both sides (2 n^3 / time) are shown as well. A benchmark with a J
 our one-thread measurement (marked *) against PyTorch on two threads. The target column is issue 6's, expressed as a time ratio.
 """
 import json
+import statistics
 import sys
 
 UNIT_SCALE = {"ns/op": 1e-9, "us/op": 1e-6, "ms/op": 1e-3, "s/op": 1.0}
@@ -29,15 +30,20 @@ OUR_THREADS = 1  # what a benchmark without a threads parameter runs on
 
 
 def load_ours(path):
-    """{(benchmark suffix, frozen params): (seconds, relative error)}"""
+    """{(benchmark suffix, frozen params): (seconds, relative error)}: the median of the
+    measurement iterations (as PyTorch's side reports the median of its repetitions, so a
+    burst of load on this shared machine moves neither side's figure much), and the relative
+    99.9% error JMH gives for their mean, which shows how noisy the run was."""
     ours = {}
     for r in json.load(open(path)):
         name = r["benchmark"].split("workloads.", 1)[-1]
         m = r["primaryMetric"]
         scale = UNIT_SCALE[m["scoreUnit"]]
+        iterations = [v for fork in m.get("rawData") or [] for v in fork]
+        score = statistics.median(iterations) if iterations else m["score"]
         err = m.get("scoreError")
         rel = err / m["score"] if isinstance(err, (int, float)) and err == err and m["score"] else None
-        ours[(name, frozenset(r.get("params", {}).items()))] = (m["score"] * scale, rel)
+        ours[(name, frozenset(r.get("params", {}).items()))] = (score * scale, rel)
     return ours
 
 
@@ -99,7 +105,7 @@ def main():
     print()
     print("ratio = our time / PyTorch's time (< 1: faster); target: issue 6, as a time ratio (matmul: >= 0.9x its GFLOP/s).")
     print(f"* a benchmark without a threads parameter runs with the JVM default (Parallel.threads(): every core): its rows repeat one measurement.")
-    print("ours: JMH average time, ± its 99.9% error; PyTorch: median of torch_bench.py's repetitions.")
+    print("ours: median of the JMH measurement iterations, ± the 99.9% error of their mean; PyTorch: median of torch_bench.py's repetitions.")
     for th in threads:
         for dt in ("float32", "float64"):
             peak = [torch.get((w, dt, th)) for w in ("peak_torch_mm_2048", "peak_numpy_matmul_2048")]

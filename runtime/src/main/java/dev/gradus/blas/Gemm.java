@@ -25,10 +25,10 @@ import java.util.function.Supplier;
  * </ul>
  * {@link Backend#HYBRID} uses two of them: the vector kernel for products below
  * {@link #HYBRID_OPENBLAS_MIN_WORK} multiply-adds or with a side shorter than
- * {@link #HYBRID_OPENBLAS_MIN_SIDE}, OpenBLAS for the larger ones. Measured on an AVX2 machine
- * ({@code GemmBackendBenchmark}), the vector kernel beats OpenBLAS on the products of a
- * training step, which OpenBLAS's copies dominate, while OpenBLAS's hand-written kernel is
- * 10–20% faster on large squares.
+ * {@link #HYBRID_OPENBLAS_MIN_SIDE}, OpenBLAS for the larger ones. Measured on a 2-core AVX2
+ * machine, the vector kernel beats OpenBLAS on two threads on the products of a training step
+ * (a batch side of 64 splits unevenly into OpenBLAS's row blocks, and each thread copies all
+ * of B), while OpenBLAS's hand-written kernel is 10–15% faster on large squares.
  *
  * <p>The system property {@code gradus.blas} chooses: {@code hybrid}, {@code vector},
  * {@code openblas}, {@code java}, or unset: the first of HYBRID, VECTOR, OPENBLAS, JAVA that
