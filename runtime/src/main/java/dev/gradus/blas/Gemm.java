@@ -130,8 +130,7 @@ public final class Gemm {
                 if (unsuitable == null && failure == null) {
                     return new Selection(Backend.HYBRID, null);
                 }
-                String why = unsuitable != null ? "the Vector API kernel cannot run in this JVM: " + unsuitable
-                        : "OpenBLAS (org.bytedeco:openblas) cannot be loaded on this platform: " + failure;
+                String why = unsuitable != null ? vectorReason(unsuitable) : openBlasReason(failure);
                 return new Selection(Backend.HYBRID, new IllegalStateException(PROPERTY + "=hybrid, but " + why
                         + "; remove the property to choose automatically", failure));
             }
@@ -140,18 +139,16 @@ public final class Gemm {
                 if (unsuitable == null) {
                     return new Selection(Backend.VECTOR, null);
                 }
-                return new Selection(Backend.VECTOR, new IllegalStateException(PROPERTY
-                        + "=vector, but the Vector API kernel cannot run in this JVM: " + unsuitable
-                        + "; remove the property to choose automatically", null));
+                return new Selection(Backend.VECTOR, new IllegalStateException(PROPERTY + "=vector, but "
+                        + vectorReason(unsuitable) + "; remove the property to choose automatically", null));
             }
             case "openblas" -> {
                 Throwable failure = loadFailure.get();
                 if (failure == null) {
                     return new Selection(Backend.OPENBLAS, null);
                 }
-                return new Selection(Backend.OPENBLAS, new IllegalStateException(PROPERTY
-                        + "=openblas, but OpenBLAS (org.bytedeco:openblas) cannot be loaded on this platform: " + failure
-                        + "; remove the property or set it to 'java' to use the pure-Java kernel", failure));
+                return new Selection(Backend.OPENBLAS, new IllegalStateException(PROPERTY + "=openblas, but "
+                        + openBlasReason(failure) + "; remove the property or set it to 'java' to use the pure-Java kernel", failure));
             }
             default -> {
                 if (!wanted.isEmpty()) {
@@ -214,14 +211,20 @@ public final class Gemm {
         return unavailableReason(backend) == null;
     }
 
+    private static String vectorReason(String unsuitable) {
+        return "the Vector API kernel cannot run in this JVM: " + unsuitable;
+    }
+
+    private static String openBlasReason(Throwable failure) {
+        return "OpenBLAS (org.bytedeco:openblas) cannot be loaded on this platform: " + failure;
+    }
+
     /** Returns why {@code backend} cannot run here, or null if it can. */
     private static String unavailableReason(Backend backend) {
         return switch (backend) {
             case JAVA -> null;
-            case OPENBLAS -> NativeLibrary.FAILURE == null ? null
-                    : "OpenBLAS (org.bytedeco:openblas) cannot be loaded on this platform: " + NativeLibrary.FAILURE;
-            case VECTOR -> VectorKernel.UNSUITABLE == null ? null
-                    : "the Vector API kernel cannot run in this JVM: " + VectorKernel.UNSUITABLE;
+            case OPENBLAS -> NativeLibrary.FAILURE == null ? null : openBlasReason(NativeLibrary.FAILURE);
+            case VECTOR -> VectorKernel.UNSUITABLE == null ? null : vectorReason(VectorKernel.UNSUITABLE);
             case HYBRID -> {
                 String vector = unavailableReason(Backend.VECTOR);
                 yield vector != null ? vector : unavailableReason(Backend.OPENBLAS);
@@ -239,7 +242,9 @@ public final class Gemm {
     public static void setBackend(Backend backend) {
         String reason = unavailableReason(backend);
         if (reason != null) {
-            throw new IllegalStateException(reason, reason.startsWith("OpenBLAS") ? NativeLibrary.FAILURE : null);
+            // The load failure is the cause when the missing half is OpenBLAS.
+            boolean vectorMissing = backend != Backend.OPENBLAS && unavailableReason(Backend.VECTOR) != null;
+            throw new IllegalStateException(reason, vectorMissing ? null : NativeLibrary.FAILURE);
         }
         selection = new Selection(backend, null);
     }

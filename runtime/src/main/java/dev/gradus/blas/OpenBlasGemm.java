@@ -48,7 +48,7 @@ final class OpenBlasGemm {
     private static final long WORK_PER_THREAD = 1L << 18;
     /** Rows of C per unit of the split between threads. */
     static final int ROW_UNIT = 24;
-    private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
+    private static final ThreadLocal<Operands> JOBS = ThreadLocal.withInitial(Operands::new);
     private static volatile boolean singleThreaded;
 
     private OpenBlasGemm() {
@@ -97,41 +97,11 @@ final class OpenBlasGemm {
     }
 
     /**
-     * A product's sizes and strides, handed to the threads that share it. One per calling
-     * thread, rewritten by each call; {@link Parallel#forRange} publishes it to the workers.
-     */
-    private static final class Job {
-        int ao;
-        int ai;
-        int ap;
-        int bo;
-        int bp;
-        int bj;
-        int co;
-        int m;
-        int k;
-        int n;
-
-        void set(int ao, int ai, int ap, int bo, int bp, int bj, int co, int m, int k, int n) {
-            this.ao = ao;
-            this.ai = ai;
-            this.ap = ap;
-            this.bo = bo;
-            this.bp = bp;
-            this.bj = bj;
-            this.co = co;
-            this.m = m;
-            this.k = k;
-            this.n = n;
-        }
-    }
-
-    /**
      * Runs {@code body} over C's row units on up to {@code threads} threads. {@link Parallel#forRange}
      * cuts ranges at multiples of 16, so each unit counts as 16 indices and every cut falls
      * between units.
      */
-    private static <A, B> void split(A a, B b, Object c, Job job, int threads, Parallel.Body<A, B, Object, Job> body) {
+    private static <A, B> void split(A a, B b, Object c, Operands job, int threads, Parallel.Body<A, B, Object, Operands> body) {
         useOneThread();
         int units = (job.m + ROW_UNIT - 1) / ROW_UNIT;
         long work = (long) job.m * job.k * job.n;
@@ -180,17 +150,17 @@ final class OpenBlasGemm {
     /** See {@link Gemm#multiply(double[], int, int, int, double[], int, int, int, double[], int, int, int, int)}; requires m, k, n ≥ 1. */
     static void multiply(double[] a, int ao, int ai, int ap, double[] b, int bo, int bp, int bj,
             double[] c, int co, int m, int k, int n, int threads) {
-        Job job = JOBS.get();
+        Operands job = JOBS.get();
         job.set(ao, ai, ap, bo, bp, bj, co, m, k, n);
         split(a, b, c, job, threads, OpenBlasGemm::range64);
     }
 
-    private static void range64(double[] a, double[] b, Object c, Job job, int from, int to) {
+    private static void range64(double[] a, double[] b, Object c, Operands job, int from, int to) {
         block(a, b, (double[]) c, job, from / 16 * ROW_UNIT, Math.min(job.m, to / 16 * ROW_UNIT));
     }
 
     /** C rows [i0, i1), staged through this thread's buffers. */
-    private static void block(double[] a, double[] b, double[] c, Job job, int i0, int i1) {
+    private static void block(double[] a, double[] b, double[] c, Operands job, int i0, int i1) {
         int rows = i1 - i0;
         int k = job.k;
         int n = job.n;
@@ -271,17 +241,17 @@ final class OpenBlasGemm {
     /** See {@link Gemm#multiply(float[], int, int, int, float[], int, int, int, float[], int, int, int, int)}; requires m, k, n ≥ 1. */
     static void multiply(float[] a, int ao, int ai, int ap, float[] b, int bo, int bp, int bj,
             float[] c, int co, int m, int k, int n, int threads) {
-        Job job = JOBS.get();
+        Operands job = JOBS.get();
         job.set(ao, ai, ap, bo, bp, bj, co, m, k, n);
         split(a, b, c, job, threads, OpenBlasGemm::range32);
     }
 
-    private static void range32(float[] a, float[] b, Object c, Job job, int from, int to) {
+    private static void range32(float[] a, float[] b, Object c, Operands job, int from, int to) {
         block(a, b, (float[]) c, job, from / 16 * ROW_UNIT, Math.min(job.m, to / 16 * ROW_UNIT));
     }
 
     /** C rows [i0, i1), staged through this thread's buffers. */
-    private static void block(float[] a, float[] b, float[] c, Job job, int i0, int i1) {
+    private static void block(float[] a, float[] b, float[] c, Operands job, int i0, int i1) {
         int rows = i1 - i0;
         int k = job.k;
         int n = job.n;

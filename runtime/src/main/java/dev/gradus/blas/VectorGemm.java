@@ -81,37 +81,15 @@ final class VectorGemm {
         final double[] tile64 = new double[MR * NRD];
     }
 
-    /**
-     * A product's sizes and strides, handed to the threads that share it. One per calling
-     * thread, rewritten by each call; {@link Parallel#forRange} publishes it to the workers.
-     */
-    private static final class Job {
-        int ao;
-        int ai;
-        int ap;
-        int bo;
-        int bp;
-        int bj;
-        int co;
-        int m;
-        int k;
-        int n;
+    /** A product's operands and how its panels are split between threads. */
+    private static final class Job extends Operands {
         /** Whether the split is by row panels (else by column panels). */
         boolean byRows;
         /** Row or column panel width, matching {@link #byRows}. */
         int unit;
 
         void set(int ao, int ai, int ap, int bo, int bp, int bj, int co, int m, int k, int n, int nr) {
-            this.ao = ao;
-            this.ai = ai;
-            this.ap = ap;
-            this.bo = bo;
-            this.bp = bp;
-            this.bj = bj;
-            this.co = co;
-            this.m = m;
-            this.k = k;
-            this.n = n;
+            set(ao, ai, ap, bo, bp, bj, co, m, k, n);
             int rowPanels = (m + MR - 1) / MR;
             int columnPanels = (n + nr - 1) / nr;
             this.byRows = rowPanels >= columnPanels;
