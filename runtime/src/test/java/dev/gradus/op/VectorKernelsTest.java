@@ -256,6 +256,54 @@ class VectorKernelsTest {
         }
     }
 
+    /**
+     * The kernels run a narrow fast form and redo a whole vector only where one of its lanes
+     * lies beyond it (|x| above 87 or 708); the redone vector must give the other lanes the
+     * bits they had, so that no result depends on its neighbours.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kernels")
+    void aLaneBeyondTheFastRangeLeavesItsNeighboursBits(Kernel kernel) {
+        Random r = new Random(5);
+        double[] far = {88, -88, 100, -100, 200, -200, 709, -709, 800, -800, 1e300, Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY};
+        for (int trial = 0; trial < 200; trial++) {
+            double[] x = new double[16];
+            float[] x32 = new float[16];
+            for (int k = 0; k < 16; k++) {
+                // Inside both fast ranges, up to where exp of a float nears its limits.
+                x[k] = trial % 2 == 0 ? 3 * r.nextGaussian() : 170 * r.nextDouble() - 85;
+                x32[k] = (float) x[k];
+            }
+            double[] alone = new double[16];
+            float[] alone32 = new float[16];
+            kernel.vector64().map(x, 0, alone, 0, 16);
+            kernel.vector32().map(x32, 0, alone32, 0, 16);
+            int lane = r.nextInt(16);
+            double[] mixed = x.clone();
+            float[] mixed32 = x32.clone();
+            mixed[lane] = far[trial % far.length];
+            mixed32[lane] = (float) mixed[lane];
+            double[] out = new double[16];
+            float[] out32 = new float[16];
+            kernel.vector64().map(mixed, 0, out, 0, 16);
+            kernel.vector32().map(mixed32, 0, out32, 0, 16);
+            for (int k = 0; k < 16; k++) {
+                if (k == lane) {
+                    double expected = kernel.op().apply(mixed[k]);
+                    check(kernel.toString(), mixed[k], out[k], expected, Math.ulp(expected), FLOAT64_ULPS);
+                    float expected32 = (float) kernel.op().apply(mixed32[k]);
+                    check(kernel + " float32", mixed32[k], out32[k], expected32, Math.ulp(expected32), FLOAT32_ULPS);
+                } else {
+                    assertEquals(Double.doubleToLongBits(alone[k]), Double.doubleToLongBits(out[k]),
+                            kernel + "(" + x[k] + ") beside " + mixed[lane]);
+                    assertEquals(Float.floatToIntBits(alone32[k]), Float.floatToIntBits(out32[k]),
+                            kernel + " float32 (" + x32[k] + ") beside " + mixed32[lane]);
+                }
+            }
+        }
+    }
+
     @Test
     void inPlaceGivesWhatAFreshOutputGets() {
         for (Kernel kernel : kernels().toList()) {
