@@ -23,12 +23,15 @@ import java.util.function.Supplier;
  *       of the runtime's threads, which share the product.</li>
  *   <li>{@link Backend#JAVA}: a blocked, multi-threaded pure-Java kernel that runs anywhere.</li>
  * </ul>
- * {@link Backend#HYBRID} uses two of them: the vector kernel for products below
- * {@link #HYBRID_OPENBLAS_MIN_WORK} multiply-adds or with a side shorter than
- * {@link #HYBRID_OPENBLAS_MIN_SIDE}, OpenBLAS for the larger ones. Measured on a 2-core AVX2
- * machine, the vector kernel beats OpenBLAS on two threads on the products of a training step
- * (a batch side of 64 splits unevenly into OpenBLAS's row blocks, and each thread copies all
- * of B), while OpenBLAS's hand-written kernel is 10–15% faster on large squares.
+ * {@link Backend#HYBRID} uses two of them: OpenBLAS for products of at least
+ * {@link #HYBRID_OPENBLAS_MIN_WORK} multiply-adds with at least {@link #HYBRID_OPENBLAS_MIN_ROWS}
+ * rows and {@link #HYBRID_OPENBLAS_MIN_SIDE} on the other two sides, the vector kernel for the
+ * rest. Measured on a 2-core AVX2 machine, the vector kernel beats OpenBLAS on two threads on
+ * the products of a training step (a batch side of 64 splits unevenly into OpenBLAS's row
+ * blocks, each thread copies all of B, and float32 blocks of under ~192 rows gained nothing
+ * from running on two threads at once), while OpenBLAS's hand-written kernel is 10–15% faster
+ * on large squares. The rule reads the sizes only, never the thread count, so a product gives
+ * the same bits on any number of threads.
  *
  * <p>The system property {@code gradus.blas} chooses: {@code hybrid}, {@code vector},
  * {@code openblas}, {@code java}, or unset: the first of HYBRID, VECTOR, OPENBLAS, JAVA that
@@ -54,8 +57,16 @@ public final class Gemm {
     /** Multiply-adds from which {@link Backend#HYBRID} hands a product to OpenBLAS (if no side is shorter than {@link #HYBRID_OPENBLAS_MIN_SIDE}). */
     public static final long HYBRID_OPENBLAS_MIN_WORK = 1L << 25;
 
-    /** The shortest side (m, k or n) of a product that {@link Backend#HYBRID} hands to OpenBLAS. */
+    /** The shortest inner side k and column count n of a product that {@link Backend#HYBRID} hands to OpenBLAS. */
     public static final int HYBRID_OPENBLAS_MIN_SIDE = 256;
+
+    /**
+     * The fewest rows m of a product that {@link Backend#HYBRID} hands to OpenBLAS: OpenBLAS
+     * runs on the runtime's threads by blocks of rows, and float32 blocks of fewer than about
+     * 192 rows ran no faster on two threads at once than one after the other (OpenBLAS 0.3.31,
+     * AMD Zen 1: 256×784×256 took 4.9 ms on two threads against the vector kernel's 1.8).
+     */
+    public static final int HYBRID_OPENBLAS_MIN_ROWS = 384;
 
     /** The implementations of {@link Gemm}. */
     public enum Backend {
@@ -260,7 +271,7 @@ public final class Gemm {
             return Backend.JAVA;
         }
         if (backend == Backend.HYBRID) {
-            boolean large = Math.min(m, Math.min(k, n)) >= HYBRID_OPENBLAS_MIN_SIDE
+            boolean large = m >= HYBRID_OPENBLAS_MIN_ROWS && Math.min(k, n) >= HYBRID_OPENBLAS_MIN_SIDE
                     && (long) m * k * n >= HYBRID_OPENBLAS_MIN_WORK;
             return large ? Backend.OPENBLAS : Backend.VECTOR;
         }

@@ -62,15 +62,17 @@ final class OpenBlasGemm {
      */
     static void load() {
         Loader.load(openblas_nolapack.class);
-        warmUp();
+        STAGING.get();
     }
 
     /**
-     * Runs one single-threaded 512³ float32 product on zeros (about 10 ms). Measured with
-     * OpenBLAS 0.3.31 on AMD Zen 1: in a process whose first single-threaded sgemm was small,
-     * every later sgemm up to about 300³ ran 3–3.5× slower (256×512×256: 7.3 instead of 2.1 ms,
-     * on any thread, for as long as the process ran) until one product of 384³ or more had run;
-     * a first product that large avoids it, whatever the products after it.
+     * Runs one single-threaded 512³ float32 product on zeros (about 10 ms), once on each thread
+     * that calls OpenBLAS here, before its first product (from {@link Staging}'s constructor).
+     * Measured with OpenBLAS 0.3.31 on AMD Zen 1: on a thread whose first single-threaded sgemm
+     * was small, every later sgemm up to about 300³ on that thread ran 3–3.5× slower
+     * (256×512×256: 7.3 instead of 2.1 ms; two sequential 128×784×256 products on a pool thread:
+     * 9.0 ms, 3.5 after the warm-up) for as long as it lived, until one product of 384³ or more
+     * had run; a first product that large avoids it, whatever the products after it.
      */
     private static void warmUp() {
         useOneThread();
@@ -113,12 +115,20 @@ final class OpenBlasGemm {
         Parallel.forRange(units * 16, 16 * (units / parts), a, b, c, job, body);
     }
 
-    /** One thread's off-heap staging buffers, one per operand and dtype, grown on demand. */
+    /**
+     * One thread's off-heap staging buffers, one per operand and dtype, grown on demand; made at
+     * the thread's first call, after OpenBLAS's warm-up on it.
+     */
     private static final class Staging {
         final DoublePointer[] f64 = new DoublePointer[3];
         final FloatPointer[] f32 = new FloatPointer[3];
         double[] gather64 = new double[0];
         float[] gather32 = new float[0];
+
+        /** A thread's first call: see {@link #warmUp()}. */
+        Staging() {
+            warmUp();
+        }
 
         DoublePointer f64(int slot, long size) {
             DoublePointer p = f64[slot];

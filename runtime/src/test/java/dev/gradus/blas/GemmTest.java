@@ -261,8 +261,9 @@ class GemmTest {
         assumeTrue(Gemm.isAvailable(backend));
         Gemm.setBackend(backend);
         Random random = new Random(11);
-        // Split by row panels (tall), by column panels (wide), and with depth blocks.
-        int[][] shapes = {{300, 70, 40}, {20, 90, 400}, {64, 600, 256}};
+        // Split by row panels (tall), by column panels (wide), with depth blocks, and a tall one
+        // cut into many of OpenBLAS's 24-row blocks.
+        int[][] shapes = {{300, 70, 40}, {20, 90, 400}, {64, 600, 256}, {600, 50, 40}};
         for (int[] s : shapes) {
             float[] a32 = Stored.of(random, Layout.CONTIGUOUS, s[0], s[1], true).data32();
             float[] b32 = Stored.of(random, Layout.CONTIGUOUS, s[1], s[2], true).data32();
@@ -344,12 +345,15 @@ class GemmTest {
     @Test
     void hybridHandsOnlyLargeProductsToOpenBlas() {
         int side = Gemm.HYBRID_OPENBLAS_MIN_SIDE;
+        int rows = Gemm.HYBRID_OPENBLAS_MIN_ROWS;
         assertEquals(Backend.OPENBLAS, Gemm.kernelFor(Backend.HYBRID, 1024, 1024, 1024));
-        assertEquals(Backend.OPENBLAS, Gemm.kernelFor(Backend.HYBRID, side, 512, side));
-        assertEquals(Backend.VECTOR, Gemm.kernelFor(Backend.HYBRID, side - 1, 4096, 4096), "a short side stays on the vector kernel");
-        assertEquals(Backend.VECTOR, Gemm.kernelFor(Backend.HYBRID, 4096, side - 1, 4096));
+        assertEquals(Backend.OPENBLAS, Gemm.kernelFor(Backend.HYBRID, rows, 512, side));
+        assertEquals(Backend.VECTOR, Gemm.kernelFor(Backend.HYBRID, rows - 1, 4096, 4096), "too few rows stay on the vector kernel");
+        assertEquals(Backend.VECTOR, Gemm.kernelFor(Backend.HYBRID, 4096, side - 1, 4096), "a short side stays");
+        assertEquals(Backend.VECTOR, Gemm.kernelFor(Backend.HYBRID, 4096, 4096, side - 1));
         assertEquals(Backend.VECTOR, Gemm.kernelFor(Backend.HYBRID, 64, 784, 256), "a training step's products stay");
-        assertEquals(Backend.VECTOR, Gemm.kernelFor(Backend.HYBRID, side, side, side), "below the work threshold");
+        assertEquals(Backend.VECTOR, Gemm.kernelFor(Backend.HYBRID, 256, 784, 256), "blocks too short for two threads at once");
+        assertEquals(Backend.VECTOR, Gemm.kernelFor(Backend.HYBRID, rows, side, side), "below the work threshold");
         assertEquals(Backend.JAVA, Gemm.kernelFor(Backend.HYBRID, 4096, 4096, 1), "matrix-vector products stay in Java");
         assertEquals(Backend.VECTOR, Gemm.kernelFor(Backend.VECTOR, 1024, 1024, 1024));
         assertEquals(Backend.OPENBLAS, Gemm.kernelFor(Backend.OPENBLAS, 64, 784, 256));
@@ -357,8 +361,8 @@ class GemmTest {
         // The same bits as the kernel it routes to, on a product just past the threshold and on a small one.
         assumeTrue(Gemm.isAvailable(Backend.HYBRID));
         Random random = new Random(3);
-        int m = side;
-        int k = (int) (Gemm.HYBRID_OPENBLAS_MIN_WORK / ((long) side * side));
+        int m = rows;
+        int k = (int) ((Gemm.HYBRID_OPENBLAS_MIN_WORK + (long) rows * side - 1) / ((long) rows * side));
         int n = side;
         assertEquals(Backend.OPENBLAS, Gemm.kernelFor(Backend.HYBRID, m, k, n));
         float[] a = Stored.of(random, Layout.CONTIGUOUS, m, k, true).data32();
