@@ -25,8 +25,8 @@ import java.util.function.Supplier;
  * </ul>
  * {@link Backend#HYBRID} uses two of them: OpenBLAS for products of at least
  * {@link #HYBRID_OPENBLAS_MIN_WORK} multiply-adds with at least {@link #HYBRID_OPENBLAS_MIN_ROWS}
- * rows and {@link #HYBRID_OPENBLAS_MIN_SIDE} on the other two sides, the vector kernel for the
- * rest. Measured on a 2-core AVX2 machine, the vector kernel beats OpenBLAS on two threads on
+ * rows and {@link #HYBRID_OPENBLAS_MIN_SIDE} on the other two sides, and for products under
+ * {@link #HYBRID_SMALL_WORK} multiply-adds, the vector kernel for the rest. Measured on a 2-core AVX2 machine, the vector kernel beats OpenBLAS on two threads on
  * the products of a training step (a batch side of 64 splits unevenly into OpenBLAS's row
  * blocks, each thread copies all of B, and float32 blocks of under ~192 rows gained nothing
  * from running on two threads at once), while OpenBLAS's hand-written kernel is 10–15% faster
@@ -67,6 +67,14 @@ public final class Gemm {
      * AMD Zen 1: 256×784×256 took 4.9 ms on two threads against the vector kernel's 1.8).
      */
     public static final int HYBRID_OPENBLAS_MIN_ROWS = 384;
+
+    /**
+     * Multiply-adds below which {@link Backend#HYBRID} also hands a product to OpenBLAS: the
+     * vector kernel runs such a product on one thread anyway, and its tiles of 2 vectors' width
+     * waste most of their lanes on a thin output (64×128×10 float32: 22 µs against OpenBLAS's
+     * 11, the training step's output layer and its gradients).
+     */
+    public static final long HYBRID_SMALL_WORK = 1L << 18;
 
     /** The implementations of {@link Gemm}. */
     public enum Backend {
@@ -271,9 +279,10 @@ public final class Gemm {
             return Backend.JAVA;
         }
         if (backend == Backend.HYBRID) {
+            long work = (long) m * k * n;
             boolean large = m >= HYBRID_OPENBLAS_MIN_ROWS && Math.min(k, n) >= HYBRID_OPENBLAS_MIN_SIDE
-                    && (long) m * k * n >= HYBRID_OPENBLAS_MIN_WORK;
-            return large ? Backend.OPENBLAS : Backend.VECTOR;
+                    && work >= HYBRID_OPENBLAS_MIN_WORK;
+            return large || work < HYBRID_SMALL_WORK ? Backend.OPENBLAS : Backend.VECTOR;
         }
         return backend;
     }

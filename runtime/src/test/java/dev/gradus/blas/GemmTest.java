@@ -354,6 +354,9 @@ class GemmTest {
         assertEquals(Backend.VECTOR, Gemm.kernelFor(Backend.HYBRID, 64, 784, 256), "a training step's products stay");
         assertEquals(Backend.VECTOR, Gemm.kernelFor(Backend.HYBRID, 256, 784, 256), "blocks too short for two threads at once");
         assertEquals(Backend.VECTOR, Gemm.kernelFor(Backend.HYBRID, rows, side, side), "below the work threshold");
+        assertEquals(Backend.OPENBLAS, Gemm.kernelFor(Backend.HYBRID, 64, 128, 10), "small products go to OpenBLAS");
+        assertEquals(Backend.VECTOR, Gemm.kernelFor(Backend.HYBRID, 64, 64, 64), "from where the vector kernel splits");
+        assertEquals(Backend.JAVA, Gemm.kernelFor(Backend.HYBRID, 16, 16, 16), "the smallest stay in Java");
         assertEquals(Backend.JAVA, Gemm.kernelFor(Backend.HYBRID, 4096, 4096, 1), "matrix-vector products stay in Java");
         assertEquals(Backend.VECTOR, Gemm.kernelFor(Backend.VECTOR, 1024, 1024, 1024));
         assertEquals(Backend.OPENBLAS, Gemm.kernelFor(Backend.OPENBLAS, 64, 784, 256));
