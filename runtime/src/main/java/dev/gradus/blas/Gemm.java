@@ -26,8 +26,9 @@ import java.util.function.Supplier;
  * {@link Backend#HYBRID} uses two of them: OpenBLAS for products of at least
  * {@link #HYBRID_OPENBLAS_MIN_WORK} multiply-adds with at least {@link #HYBRID_OPENBLAS_MIN_ROWS}
  * rows and {@link #HYBRID_OPENBLAS_MIN_SIDE} on the other two sides, and for products under
- * {@link #HYBRID_SMALL_WORK} multiply-adds, the vector kernel for the rest. Measured on a 2-core AVX2 machine, the vector kernel beats OpenBLAS on two threads on
- * the products of a training step (a batch side of 64 splits unevenly into OpenBLAS's row
+ * {@link #HYBRID_SMALL_WORK} multiply-adds, the vector kernel for the rest. Measured on a
+ * 2-core AVX2 machine, the vector kernel beats OpenBLAS on two threads on the products of a
+ * training step (a batch side of 64 splits unevenly into OpenBLAS's row
  * blocks, each thread copies all of B, and float32 blocks of under ~192 rows gained nothing
  * from running on two threads at once), while OpenBLAS's hand-written kernel is 10–15% faster
  * on large squares. The rule reads the sizes only, never the thread count, so a product gives
@@ -54,7 +55,11 @@ public final class Gemm {
     // below which a product's vector kernel may still run interpreted (allocating its vectors).
     static final long NATIVE_MIN_WORK = 1L << 15;
 
-    /** Multiply-adds from which {@link Backend#HYBRID} hands a product to OpenBLAS (if no side is shorter than {@link #HYBRID_OPENBLAS_MIN_SIDE}). */
+    /**
+     * Multiply-adds from which {@link Backend#HYBRID} hands a product to OpenBLAS (if it has at
+     * least {@link #HYBRID_OPENBLAS_MIN_ROWS} rows and no other side shorter than
+     * {@link #HYBRID_OPENBLAS_MIN_SIDE}).
+     */
     public static final long HYBRID_OPENBLAS_MIN_WORK = 1L << 25;
 
     /** The shortest inner side k and column count n of a product that {@link Backend#HYBRID} hands to OpenBLAS. */

@@ -55,7 +55,8 @@ final class OpenBlasGemm {
     }
 
     /**
-     * Loads the native library (extracting it to JavaCPP's cache the first time).
+     * Loads the native library (extracting it to JavaCPP's cache the first time) and warms it
+     * up on the calling thread (see {@link #warmUp()}).
      *
      * @throws LinkageError or RuntimeException when the platform has no native build, the jars
      *     are missing, or the library cannot be extracted or loaded

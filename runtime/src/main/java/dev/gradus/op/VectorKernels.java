@@ -203,7 +203,7 @@ final class VectorKernels {
      * e^r − 1 for |r| ≤ ln 2 / 2 (and NaN): r + r²·P(r), P the Taylor series to r⁵/7!, by
      * Horner's scheme: 7 operations, against Estrin's 9 with a chain of 3 fused multiply-adds
      * instead of 6; float32 vectors are short enough that the out-of-order core overlaps the
-     * longer chain of consecutive vectors, and Horner measured 3–4% faster here. (float64's
+     * longer chain of consecutive vectors, and Horner measured 2–4% faster here. (float64's
      * longer polynomial is the other way round: see its version.)
      */
     private static FloatVector expm1Reduced(FloatVector r) {
