@@ -1184,21 +1184,7 @@ class OpTableTest {
         Node cost = softmaxCrossEntropy(matMul(h, v), labels);
         Grad.of(cost, x, w, gamma, beta, v);
         try (TapeMachine m = TapeMachine.of(g)) {
-            com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
-                    .getThreadMXBean();
-            long tid = Thread.currentThread().getId();
-            // Interpreted code allocates where compiled code does not: warm up in batches until a
-            // batch allocates nothing (or give up after 10,000 runs). A fixed 500 runs were too
-            // few when this test ran alone on a loaded machine (C2 still compiling the kernels).
-            int runs = 500;
-            long perRun = Long.MAX_VALUE;
-            for (int batch = 0; batch < 20 && perRun >= 16; batch++) {
-                long before = bean.getThreadAllocatedBytes(tid);
-                for (int i = 0; i < runs; i++) {
-                    m.runAll();
-                }
-                perRun = (bean.getThreadAllocatedBytes(tid) - before) / runs;
-            }
+            long perRun = Allocations.bytesPerRunOnceWarm(m::runAll, 500);
             assertTrue(perRun < 16, "a training step allocated " + perRun + " bytes on average");
             assertTrue(Double.isFinite(cost.scalarValue()));
         }

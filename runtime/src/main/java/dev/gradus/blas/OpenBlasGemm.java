@@ -99,21 +99,10 @@ final class OpenBlasGemm {
         }
     }
 
-    /**
-     * Runs {@code body} over C's row units on up to {@code threads} threads. {@link Parallel#forRange}
-     * cuts ranges at multiples of 16, so each unit counts as 16 indices and every cut falls
-     * between units.
-     */
+    /** Runs {@code body} over C's blocks of {@link #ROW_UNIT} rows on up to {@code threads} threads. */
     private static <A, B> void split(A a, B b, Object c, Operands job, int threads, Parallel.Body<A, B, Object, Operands> body) {
         useOneThread();
-        int units = (job.m + ROW_UNIT - 1) / ROW_UNIT;
-        long work = (long) job.m * job.k * job.n;
-        int parts = (int) Math.min(Math.min(threads, units), Math.max(1, work / WORK_PER_THREAD));
-        if (parts <= 1) {
-            body.run(a, b, c, job, 0, units * 16);
-            return;
-        }
-        Parallel.forRange(units * 16, 16 * (units / parts), a, b, c, job, body);
+        Operands.split(a, b, c, job, (job.m + ROW_UNIT - 1) / ROW_UNIT, WORK_PER_THREAD, threads, body);
     }
 
     /**

@@ -34,4 +34,24 @@ class Operands {
         this.k = k;
         this.n = n;
     }
+
+    /**
+     * Runs {@code body} over a product's {@code units} (row or column blocks) on up to
+     * {@code threads} threads, as many as give each at least {@code workPerThread} multiply-adds;
+     * on the calling thread alone when that is one. {@link Parallel#forRange} cuts ranges at
+     * multiples of 16, so each unit counts as 16 indices and every cut falls between units.
+     */
+    static <A, B, J extends Operands> void split(A a, B b, Object c, J job, int units, long workPerThread, int threads,
+            Parallel.Body<A, B, Object, J> body) {
+        long work = (long) job.m * job.k * job.n;
+        int parts = (int) Math.min(Math.min(threads, units), Math.max(1, work / workPerThread));
+        if (parts <= 1) {
+            body.run(a, b, c, job, 0, units * 16);
+            return;
+        }
+        // ⌊units/parts⌋ units at least per range: forRange makes at least parts ranges (a
+        // ceiling could make fewer, e.g. one range for 5 units on 2 threads), and at most
+        // threads; a range may then hold a little under workPerThread.
+        Parallel.forRange(units * 16, 16 * (units / parts), a, b, c, job, body);
+    }
 }

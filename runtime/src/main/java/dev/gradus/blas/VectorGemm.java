@@ -101,25 +101,6 @@ final class VectorGemm {
         }
     }
 
-    /**
-     * Splits a job's panels across threads. {@link Parallel#forRange} cuts ranges at multiples
-     * of 16, so each panel counts as 16 indices and every cut falls between panels.
-     */
-    private static <A, B> void split(A a, B b, Object c, Job job, int threads,
-            Parallel.Body<A, B, Object, Job> body) {
-        int units = job.units();
-        long work = (long) job.m * job.k * job.n;
-        int parts = (int) Math.min(Math.min(threads, units), Math.max(1, work / WORK_PER_THREAD));
-        if (parts <= 1) {
-            body.run(a, b, c, job, 0, units * 16);
-            return;
-        }
-        // ⌊units/parts⌋ panels at least per range: forRange makes at least parts ranges (a
-        // ceiling could make fewer, e.g. one range for 5 panels on 2 threads), and at most
-        // threads; a range may then hold a little under WORK_PER_THREAD.
-        Parallel.forRange(units * 16, 16 * (units / parts), a, b, c, job, body);
-    }
-
     // ---------------------------------------------------------------- float32
 
     /** See {@link Gemm#multiply(float[], int, int, int, float[], int, int, int, float[], int, int, int, int)}; requires m, k, n ≥ 1. */
@@ -127,7 +108,7 @@ final class VectorGemm {
             float[] c, int co, int m, int k, int n, int threads) {
         Job job = JOBS.get();
         job.set(ao, ai, ap, bo, bp, bj, co, m, k, n, NRF);
-        split(a, b, c, job, threads, VectorGemm::range32);
+        Operands.split(a, b, c, job, job.units(), WORK_PER_THREAD, threads, VectorGemm::range32);
     }
 
     private static void range32(float[] a, float[] b, Object c, Job job, int from, int to) {
@@ -292,7 +273,7 @@ final class VectorGemm {
             double[] c, int co, int m, int k, int n, int threads) {
         Job job = JOBS.get();
         job.set(ao, ai, ap, bo, bp, bj, co, m, k, n, NRD);
-        split(a, b, c, job, threads, VectorGemm::range64);
+        Operands.split(a, b, c, job, job.units(), WORK_PER_THREAD, threads, VectorGemm::range64);
     }
 
     private static void range64(double[] a, double[] b, Object c, Job job, int from, int to) {

@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gradus.Allocations;
 import dev.gradus.cuda.KernelSource;
 import dev.gradus.cuda.KernelSpec;
 import dev.gradus.cuda.SimulatedCudaEngine;
@@ -31,7 +32,6 @@ import dev.gradus.op.Op;
 import dev.gradus.op.UnaryOps;
 import dev.gradus.tensor.DType;
 import dev.gradus.tensor.Tensor;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -391,19 +391,7 @@ class CudaPlanningTest {
         Node h = sigmoid(add(mul(a, x), 1.0));
         Node y = sum(tanh(matMul(g.input("xs", random(rnd, DType.FLOAT32, 4, 256)), w)));
         try (TapeMachine m = gpu(g).build()) {
-            com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-            long tid = Thread.currentThread().getId();
-            // Warm up in batches until a batch allocates nothing (interpreted Vector API code
-            // allocates), or give up after 6,000 runs.
-            int runs = 300;
-            long perRun = Long.MAX_VALUE;
-            for (int batch = 0; batch < 20 && perRun >= 16; batch++) {
-                long before = bean.getThreadAllocatedBytes(tid);
-                for (int i = 0; i < runs; i++) {
-                    m.runAll();
-                }
-                perRun = (bean.getThreadAllocatedBytes(tid) - before) / runs;
-            }
+            long perRun = Allocations.bytesPerRunOnceWarm(m::runAll, 300);
             assertTrue(perRun < 16, "a TapeMachine run on the GPU path allocated " + perRun + " bytes on average");
             assertTrue(Double.isFinite(y.scalarValue()) && Double.isFinite(h.value().get(0)));
         }

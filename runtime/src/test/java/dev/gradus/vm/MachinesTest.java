@@ -19,12 +19,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gradus.Allocations;
 import dev.gradus.graph.Grad;
 import dev.gradus.graph.Graph;
 import dev.gradus.graph.Node;
 import dev.gradus.tensor.DType;
 import dev.gradus.tensor.Tensor;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -198,17 +198,7 @@ class MachinesTest {
         Node cost = neg(mean(sum(mul(labels, logSoftmax(logits, 1)), 1)));
         Grad.of(cost, w1, b1, w2);
         try (TapeMachine m = TapeMachine.builder(g).bindGradients().build()) {
-            for (int i = 0; i < 200; i++) {
-                m.runAll();
-            }
-            com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-            long tid = Thread.currentThread().getId();
-            int runs = 500;
-            long before = bean.getThreadAllocatedBytes(tid);
-            for (int i = 0; i < runs; i++) {
-                m.runAll();
-            }
-            long perRun = (bean.getThreadAllocatedBytes(tid) - before) / runs;
+            long perRun = Allocations.bytesPerRunOnceWarm(m::runAll, 500);
             assertTrue(perRun < 16, "a TapeMachine run allocated " + perRun + " bytes on average");
             assertTrue(Double.isFinite(cost.scalarValue()));
         }
@@ -235,19 +225,7 @@ class MachinesTest {
             Node cost = neg(mean(sum(mul(labels, logSoftmax(matMul(hidden, w2), 1)), 1)));
             Grad.of(cost, w1, b1, w2);
             try (TapeMachine m = TapeMachine.builder(g).bindGradients().build()) {
-                com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-                long tid = Thread.currentThread().getId();
-                // Vector objects are free only once C2 has compiled the kernels: warm up in
-                // batches until a batch allocates nothing (or give up after 10,000 runs).
-                int runs = 500;
-                long perRun = Long.MAX_VALUE;
-                for (int batch = 0; batch < 20 && perRun >= 16; batch++) {
-                    long before = bean.getThreadAllocatedBytes(tid);
-                    for (int i = 0; i < runs; i++) {
-                        m.runAll();
-                    }
-                    perRun = (bean.getThreadAllocatedBytes(tid) - before) / runs;
-                }
+                long perRun = Allocations.bytesPerRunOnceWarm(m::runAll, 500);
                 assertTrue(perRun < 16, "a TapeMachine run allocated " + perRun + " bytes on average");
                 assertTrue(Double.isFinite(cost.scalarValue()));
             }
