@@ -20,8 +20,11 @@ import jdk.incubator.vector.VectorSpecies;
  * registers and does twelve fused multiply-adds per depth step, from two vector loads and six
  * broadcasts. When a thread has few row panels, op(B)'s rows are contiguous and its columns
  * of B fit in L2, whole panels are read from B where it lies instead of packed, which for a
- * short A (a batch of 64 rows, say) saves more than packing would. Edge tiles are computed
- * whole from zero-padded panels and only their valid part stored.
+ * short A (a batch of 64 rows, say) saves more than packing would. A full tile of the first
+ * depth block is stored straight into C, later depth blocks are added to C two vectors a row,
+ * and edge tiles are computed whole from zero-padded panels and only their valid part stored.
+ * Full-width rows of B are packed with vector loads and stores, not {@code System.arraycopy}
+ * (whose call costs as much as the copy at 32 or 64 bytes).
  *
  * <p>The work is split across up to {@link Parallel#threads()} threads by row panels or by
  * column panels, whichever are more, and only when each thread gets enough multiply-adds to
@@ -163,7 +166,8 @@ final class VectorGemm {
         for (int p = 0; p < kc; p++, at += NRF) {
             int src = offset + p * bp;
             if (bj == 1 && width == NRF) {
-                System.arraycopy(b, src, dst, at, NRF);
+                FloatVector.fromArray(F, b, src).intoArray(dst, at);
+                FloatVector.fromArray(F, b, src + LF).intoArray(dst, at + LF);
             } else {
                 int q = 0;
                 for (; q < width; q++) {
@@ -198,6 +202,10 @@ final class VectorGemm {
      */
     private static void kernel(float[] pa, float[] pb, int bOffset, int bStride, int kc, float[] c, int cOffset,
             int ldc, int rows, int width, boolean overwrite, float[] tile) {
+        boolean direct = overwrite && rows == MR && width == NRF;
+        float[] dst = direct ? c : tile;
+        int d = direct ? cOffset : 0;
+        int ds = direct ? ldc : NRF;
         FloatVector c00 = FloatVector.zero(F);
         FloatVector c01 = c00;
         FloatVector c10 = c00;
@@ -232,27 +240,49 @@ final class VectorGemm {
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }
-        // Through the tile, whole or not: one copy of the stores keeps this method small
-        // enough that C2 inlines and intrinsifies every vector operation in it (with a second,
-        // direct path for full tiles, the float64 kernel sometimes compiled to the Vector API's
+        // One copy of the stores, into C itself for a full tile of the first depth block, else
+        // into the tile and from there by storeTile: this keeps the method small enough that C2
+        // inlines and intrinsifies every vector operation in it (with a second copy of the
+        // stores for full tiles, the float64 kernel sometimes compiled to the Vector API's
         // allocating Java fallbacks and ran at half speed for the rest of the run).
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, LF);
-        c10.intoArray(tile, NRF);
-        c11.intoArray(tile, NRF + LF);
-        c20.intoArray(tile, 2 * NRF);
-        c21.intoArray(tile, 2 * NRF + LF);
-        c30.intoArray(tile, 3 * NRF);
-        c31.intoArray(tile, 3 * NRF + LF);
-        c40.intoArray(tile, 4 * NRF);
-        c41.intoArray(tile, 4 * NRF + LF);
-        c50.intoArray(tile, 5 * NRF);
-        c51.intoArray(tile, 5 * NRF + LF);
-        storeTile(tile, c, cOffset, ldc, rows, width, overwrite);
+        c00.intoArray(dst, d);
+        c01.intoArray(dst, d + LF);
+        c10.intoArray(dst, d + ds);
+        c11.intoArray(dst, d + ds + LF);
+        c20.intoArray(dst, d + 2 * ds);
+        c21.intoArray(dst, d + 2 * ds + LF);
+        c30.intoArray(dst, d + 3 * ds);
+        c31.intoArray(dst, d + 3 * ds + LF);
+        c40.intoArray(dst, d + 4 * ds);
+        c41.intoArray(dst, d + 4 * ds + LF);
+        c50.intoArray(dst, d + 5 * ds);
+        c51.intoArray(dst, d + 5 * ds + LF);
+        if (!direct) {
+            storeTile(tile, c, cOffset, ldc, rows, width, overwrite);
+        }
     }
 
-    /** Stores (or adds) the top-left rows × width of a 6×NR tile into C at {@code cOffset}, row stride {@code ldc}. */
+    /**
+     * Stores (or adds) the top-left rows × width of a 6×NR tile into C at {@code cOffset}, row
+     * stride {@code ldc}: two vectors a row when the tile is full width (which the kernel's
+     * later depth blocks and short row panels are), element by element otherwise.
+     */
     private static void storeTile(float[] tile, float[] c, int cOffset, int ldc, int rows, int width, boolean overwrite) {
+        if (width == NRF) {
+            for (int r = 0; r < rows; r++) {
+                int row = cOffset + r * ldc;
+                int at = r * NRF;
+                FloatVector t0 = FloatVector.fromArray(F, tile, at);
+                FloatVector t1 = FloatVector.fromArray(F, tile, at + LF);
+                if (!overwrite) {
+                    t0 = t0.add(FloatVector.fromArray(F, c, row));
+                    t1 = t1.add(FloatVector.fromArray(F, c, row + LF));
+                }
+                t0.intoArray(c, row);
+                t1.intoArray(c, row + LF);
+            }
+            return;
+        }
         for (int r = 0; r < rows; r++) {
             int row = cOffset + r * ldc;
             int at = r * NRF;
@@ -326,7 +356,8 @@ final class VectorGemm {
         for (int p = 0; p < kc; p++, at += NRD) {
             int src = offset + p * bp;
             if (bj == 1 && width == NRD) {
-                System.arraycopy(b, src, dst, at, NRD);
+                DoubleVector.fromArray(D, b, src).intoArray(dst, at);
+                DoubleVector.fromArray(D, b, src + LD).intoArray(dst, at + LD);
             } else {
                 int q = 0;
                 for (; q < width; q++) {
@@ -354,6 +385,10 @@ final class VectorGemm {
 
     private static void kernel(double[] pa, double[] pb, int bOffset, int bStride, int kc, double[] c, int cOffset,
             int ldc, int rows, int width, boolean overwrite, double[] tile) {
+        boolean direct = overwrite && rows == MR && width == NRD;
+        double[] dst = direct ? c : tile;
+        int d = direct ? cOffset : 0;
+        int ds = direct ? ldc : NRD;
         DoubleVector c00 = DoubleVector.zero(D);
         DoubleVector c01 = c00;
         DoubleVector c10 = c00;
@@ -388,27 +423,49 @@ final class VectorGemm {
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }
-        // Through the tile, whole or not: one copy of the stores keeps this method small
-        // enough that C2 inlines and intrinsifies every vector operation in it (with a second,
-        // direct path for full tiles, the float64 kernel sometimes compiled to the Vector API's
+        // One copy of the stores, into C itself for a full tile of the first depth block, else
+        // into the tile and from there by storeTile: this keeps the method small enough that C2
+        // inlines and intrinsifies every vector operation in it (with a second copy of the
+        // stores for full tiles, the float64 kernel sometimes compiled to the Vector API's
         // allocating Java fallbacks and ran at half speed for the rest of the run).
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, LD);
-        c10.intoArray(tile, NRD);
-        c11.intoArray(tile, NRD + LD);
-        c20.intoArray(tile, 2 * NRD);
-        c21.intoArray(tile, 2 * NRD + LD);
-        c30.intoArray(tile, 3 * NRD);
-        c31.intoArray(tile, 3 * NRD + LD);
-        c40.intoArray(tile, 4 * NRD);
-        c41.intoArray(tile, 4 * NRD + LD);
-        c50.intoArray(tile, 5 * NRD);
-        c51.intoArray(tile, 5 * NRD + LD);
-        storeTile(tile, c, cOffset, ldc, rows, width, overwrite);
+        c00.intoArray(dst, d);
+        c01.intoArray(dst, d + LD);
+        c10.intoArray(dst, d + ds);
+        c11.intoArray(dst, d + ds + LD);
+        c20.intoArray(dst, d + 2 * ds);
+        c21.intoArray(dst, d + 2 * ds + LD);
+        c30.intoArray(dst, d + 3 * ds);
+        c31.intoArray(dst, d + 3 * ds + LD);
+        c40.intoArray(dst, d + 4 * ds);
+        c41.intoArray(dst, d + 4 * ds + LD);
+        c50.intoArray(dst, d + 5 * ds);
+        c51.intoArray(dst, d + 5 * ds + LD);
+        if (!direct) {
+            storeTile(tile, c, cOffset, ldc, rows, width, overwrite);
+        }
     }
 
-    /** Stores (or adds) the top-left rows × width of a 6×NR tile into C at {@code cOffset}, row stride {@code ldc}. */
+    /**
+     * Stores (or adds) the top-left rows × width of a 6×NR tile into C at {@code cOffset}, row
+     * stride {@code ldc}: two vectors a row when the tile is full width (which the kernel's
+     * later depth blocks and short row panels are), element by element otherwise.
+     */
     private static void storeTile(double[] tile, double[] c, int cOffset, int ldc, int rows, int width, boolean overwrite) {
+        if (width == NRD) {
+            for (int r = 0; r < rows; r++) {
+                int row = cOffset + r * ldc;
+                int at = r * NRD;
+                DoubleVector t0 = DoubleVector.fromArray(D, tile, at);
+                DoubleVector t1 = DoubleVector.fromArray(D, tile, at + LD);
+                if (!overwrite) {
+                    t0 = t0.add(DoubleVector.fromArray(D, c, row));
+                    t1 = t1.add(DoubleVector.fromArray(D, c, row + LD));
+                }
+                t0.intoArray(c, row);
+                t1.intoArray(c, row + LD);
+            }
+            return;
+        }
         for (int r = 0; r < rows; r++) {
             int row = cOffset + r * ldc;
             int at = r * NRD;
