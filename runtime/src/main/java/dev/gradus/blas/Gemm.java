@@ -23,16 +23,18 @@ import java.util.function.Supplier;
  *       of the runtime's threads, which share the product.</li>
  *   <li>{@link Backend#JAVA}: a blocked, multi-threaded pure-Java kernel that runs anywhere.</li>
  * </ul>
- * {@link Backend#HYBRID} uses two of them: OpenBLAS for products of at least
- * {@link #HYBRID_OPENBLAS_MIN_WORK} multiply-adds with at least {@link #HYBRID_OPENBLAS_MIN_ROWS}
- * rows and {@link #HYBRID_OPENBLAS_MIN_SIDE} on the other two sides, and for products under
+ * {@link Backend#HYBRID} uses two of them: OpenBLAS for products under
  * {@link #HYBRID_SMALL_WORK} multiply-adds, the vector kernel for the rest. Measured on a
- * 2-core AVX2 machine, the vector kernel beats OpenBLAS on two threads on the products of a
- * training step (a batch side of 64 splits unevenly into OpenBLAS's row
- * blocks, each thread copies all of B, and float32 blocks of under ~192 rows gained nothing
- * from running on two threads at once), while OpenBLAS's hand-written kernel is 10–15% faster
- * on large squares. The rule reads the sizes only, never the thread count, so a product gives
- * the same bits on any number of threads.
+ * 2-core AVX2 machine (AMD Zen 1), the vector kernel matched or beat OpenBLAS, copies to native
+ * memory included, at every large size tried (384³ to 1536³, both dtypes, plain and transposed,
+ * 1 and 2 threads; 512³ float64: 15.2 against 18.0 ms on one thread, 7.8 against 10.0 on two),
+ * and beat it on a training step's products, while OpenBLAS is twice as fast on the smallest
+ * (a 10-class layer). Where the preferred vectors are wider than 256 bits (AVX-512), which was
+ * not measured, products of at least {@link #HYBRID_OPENBLAS_MIN_WORK} multiply-adds with at
+ * least {@link #HYBRID_OPENBLAS_MIN_ROWS} rows and {@link #HYBRID_OPENBLAS_MIN_SIDE} on the
+ * other two sides go to OpenBLAS too, as they did on AVX2 before the vector kernel caught up.
+ * The rule reads the sizes and the vector width only, never the thread count, so a product
+ * gives the same bits on any number of threads.
  *
  * <p>The system property {@code gradus.blas} chooses: {@code hybrid}, {@code vector},
  * {@code openblas}, {@code java}, or unset: the first of HYBRID, VECTOR, OPENBLAS, JAVA that
@@ -56,9 +58,9 @@ public final class Gemm {
     static final long NATIVE_MIN_WORK = 1L << 15;
 
     /**
-     * Multiply-adds from which {@link Backend#HYBRID} hands a product to OpenBLAS (if it has at
-     * least {@link #HYBRID_OPENBLAS_MIN_ROWS} rows and no other side shorter than
-     * {@link #HYBRID_OPENBLAS_MIN_SIDE}).
+     * Multiply-adds from which {@link Backend#HYBRID} hands a product to OpenBLAS where vectors
+     * are wider than 256 bits (if it has at least {@link #HYBRID_OPENBLAS_MIN_ROWS} rows and no
+     * other side shorter than {@link #HYBRID_OPENBLAS_MIN_SIDE}); on 256-bit vectors it does not.
      */
     public static final long HYBRID_OPENBLAS_MIN_WORK = 1L << 25;
 
@@ -74,7 +76,7 @@ public final class Gemm {
     public static final int HYBRID_OPENBLAS_MIN_ROWS = 384;
 
     /**
-     * Multiply-adds below which {@link Backend#HYBRID} also hands a product to OpenBLAS: the
+     * Multiply-adds below which {@link Backend#HYBRID} hands a product to OpenBLAS: the
      * vector kernel runs such a product on one thread anyway, and its tiles of 2 vectors' width
      * waste most of their lanes on a thin output (64×128×10 float32: 22 µs against OpenBLAS's
      * 11, the training step's output layer and its gradients).
@@ -89,7 +91,7 @@ public final class Gemm {
         OPENBLAS,
         /** The Vector API kernel: needs {@code --add-modules jdk.incubator.vector}. */
         VECTOR,
-        /** The Vector API kernel for small and thin products, OpenBLAS for large ones: needs both. */
+        /** The Vector API kernel, with OpenBLAS for the smallest products (see the class comment): needs both. */
         HYBRID
     }
 
@@ -280,16 +282,30 @@ public final class Gemm {
 
     /** The kernel that {@code backend} runs a product of these sizes in. */
     static Backend kernelFor(Backend backend, int m, int k, int n) {
+        return kernelFor(backend, m, k, n, backend == Backend.HYBRID && VectorWidth.WIDE);
+    }
+
+    /**
+     * The kernel that {@code backend} runs a product of these sizes in, where
+     * {@code wideVectors} says whether the vector kernel's registers are wider than 256 bits
+     * (only then does {@link Backend#HYBRID} hand large products to OpenBLAS).
+     */
+    static Backend kernelFor(Backend backend, int m, int k, int n, boolean wideVectors) {
         if (backend == Backend.JAVA || !worthNative(m, k, n)) {
             return Backend.JAVA;
         }
         if (backend == Backend.HYBRID) {
             long work = (long) m * k * n;
-            boolean large = m >= HYBRID_OPENBLAS_MIN_ROWS && Math.min(k, n) >= HYBRID_OPENBLAS_MIN_SIDE
+            boolean large = wideVectors && m >= HYBRID_OPENBLAS_MIN_ROWS && Math.min(k, n) >= HYBRID_OPENBLAS_MIN_SIDE
                     && work >= HYBRID_OPENBLAS_MIN_WORK;
             return large || work < HYBRID_SMALL_WORK ? Backend.OPENBLAS : Backend.VECTOR;
         }
         return backend;
+    }
+
+    /** Reads the vector width once, only when the hybrid backend (so the vector kernel) runs. */
+    private static final class VectorWidth {
+        static final boolean WIDE = VectorKernel.UNSUITABLE == null && VectorGemm.wideRegisters();
     }
 
     /**

@@ -343,36 +343,42 @@ class GemmTest {
     }
 
     @Test
-    void hybridHandsOnlyLargeProductsToOpenBlas() {
+    void hybridHandsTheSmallestProductsToOpenBlasAndTheRestToTheVectorKernel() {
         int side = Gemm.HYBRID_OPENBLAS_MIN_SIDE;
         int rows = Gemm.HYBRID_OPENBLAS_MIN_ROWS;
-        assertEquals(Backend.OPENBLAS, Gemm.kernelFor(Backend.HYBRID, 1024, 1024, 1024));
-        assertEquals(Backend.OPENBLAS, Gemm.kernelFor(Backend.HYBRID, rows, 512, side));
-        assertEquals(Backend.VECTOR, Gemm.kernelFor(Backend.HYBRID, rows - 1, 4096, 4096), "too few rows stay on the vector kernel");
-        assertEquals(Backend.VECTOR, Gemm.kernelFor(Backend.HYBRID, 4096, side - 1, 4096), "a short side stays");
-        assertEquals(Backend.VECTOR, Gemm.kernelFor(Backend.HYBRID, 4096, 4096, side - 1));
-        assertEquals(Backend.VECTOR, Gemm.kernelFor(Backend.HYBRID, 64, 784, 256), "a training step's products stay");
-        assertEquals(Backend.VECTOR, Gemm.kernelFor(Backend.HYBRID, 256, 784, 256), "blocks too short for two threads at once");
-        assertEquals(Backend.VECTOR, Gemm.kernelFor(Backend.HYBRID, rows, side, side), "below the work threshold");
-        assertEquals(Backend.OPENBLAS, Gemm.kernelFor(Backend.HYBRID, 64, 128, 10), "small products go to OpenBLAS");
-        assertEquals(Backend.VECTOR, Gemm.kernelFor(Backend.HYBRID, 64, 64, 64), "from where the vector kernel splits");
-        assertEquals(Backend.JAVA, Gemm.kernelFor(Backend.HYBRID, 16, 16, 16), "the smallest stay in Java");
-        assertEquals(Backend.JAVA, Gemm.kernelFor(Backend.HYBRID, 4096, 4096, 1), "matrix-vector products stay in Java");
-        assertEquals(Backend.VECTOR, Gemm.kernelFor(Backend.VECTOR, 1024, 1024, 1024));
-        assertEquals(Backend.OPENBLAS, Gemm.kernelFor(Backend.OPENBLAS, 64, 784, 256));
+        for (boolean wide : new boolean[] {false, true}) {
+            Backend large = wide ? Backend.OPENBLAS : Backend.VECTOR;
+            String where = wide ? " (vectors wider than 256 bits)" : " (256-bit vectors)";
+            assertEquals(large, Gemm.kernelFor(Backend.HYBRID, 1024, 1024, 1024, wide), "1024³" + where);
+            assertEquals(large, Gemm.kernelFor(Backend.HYBRID, rows, 512, side, wide), "just large" + where);
+            assertEquals(Backend.VECTOR, Gemm.kernelFor(Backend.HYBRID, rows - 1, 4096, 4096, wide), "too few rows" + where);
+            assertEquals(Backend.VECTOR, Gemm.kernelFor(Backend.HYBRID, 4096, side - 1, 4096, wide), "a short side" + where);
+            assertEquals(Backend.VECTOR, Gemm.kernelFor(Backend.HYBRID, 4096, 4096, side - 1, wide));
+            assertEquals(Backend.VECTOR, Gemm.kernelFor(Backend.HYBRID, 64, 784, 256, wide), "a training step's products" + where);
+            assertEquals(Backend.VECTOR, Gemm.kernelFor(Backend.HYBRID, rows, side, side, wide), "below the work threshold" + where);
+            assertEquals(Backend.OPENBLAS, Gemm.kernelFor(Backend.HYBRID, 64, 128, 10, wide), "small products" + where);
+            assertEquals(Backend.VECTOR, Gemm.kernelFor(Backend.HYBRID, 64, 64, 64, wide), "from where the vector kernel splits");
+            assertEquals(Backend.JAVA, Gemm.kernelFor(Backend.HYBRID, 16, 16, 16, wide), "the smallest stay in Java");
+            assertEquals(Backend.JAVA, Gemm.kernelFor(Backend.HYBRID, 4096, 4096, 1, wide), "matrix-vector products stay in Java");
+            assertEquals(Backend.VECTOR, Gemm.kernelFor(Backend.VECTOR, 1024, 1024, 1024, wide));
+            assertEquals(Backend.OPENBLAS, Gemm.kernelFor(Backend.OPENBLAS, 64, 784, 256, wide));
+        }
 
-        // The same bits as the kernel it routes to, on a product just past the threshold and on a small one.
+        // The same bits as the kernel it routes to, on a large product and on a small one.
         assumeTrue(Gemm.isAvailable(Backend.HYBRID));
         Random random = new Random(3);
         int m = rows;
         int k = (int) ((Gemm.HYBRID_OPENBLAS_MIN_WORK + (long) rows * side - 1) / ((long) rows * side));
         int n = side;
-        assertEquals(Backend.OPENBLAS, Gemm.kernelFor(Backend.HYBRID, m, k, n));
+        Backend large = Gemm.kernelFor(Backend.HYBRID, m, k, n);
+        Backend other = large == Backend.VECTOR ? Backend.OPENBLAS : Backend.VECTOR;
         float[] a = Stored.of(random, Layout.CONTIGUOUS, m, k, true).data32();
         float[] b = Stored.of(random, Layout.CONTIGUOUS, k, n, true).data32();
-        assertTrue(java.util.Arrays.equals(product(Backend.OPENBLAS, a, b, m, k, n), product(Backend.HYBRID, a, b, m, k, n)));
-        assertFalse(java.util.Arrays.equals(product(Backend.VECTOR, a, b, m, k, n), product(Backend.HYBRID, a, b, m, k, n)),
+        assertTrue(java.util.Arrays.equals(product(large, a, b, m, k, n), product(Backend.HYBRID, a, b, m, k, n)));
+        assertFalse(java.util.Arrays.equals(product(other, a, b, m, k, n), product(Backend.HYBRID, a, b, m, k, n)),
                 "the two kernels sum in different orders, so the routing shows in the bits");
+        assertTrue(java.util.Arrays.equals(product(Backend.OPENBLAS, a, b, 64, 128, 10), product(Backend.HYBRID, a, b, 64, 128, 10)));
+        assertFalse(java.util.Arrays.equals(product(Backend.VECTOR, a, b, 64, 128, 10), product(Backend.HYBRID, a, b, 64, 128, 10)));
         assertTrue(java.util.Arrays.equals(product(Backend.VECTOR, a, b, 64, 70, 60), product(Backend.HYBRID, a, b, 64, 70, 60)));
         checkProduct(Stored.of(random, Layout.TRANSPOSED, m, k, false), Stored.of(random, Layout.PADDED, k, n, false), false, 0);
     }
