@@ -214,10 +214,10 @@ final class VectorGemm {
      */
     private static void kernel(float[] pa, float[] pb, int bOffset, int bStride, int kc, float[] c, int cOffset,
             int ldc, int rows, int width, boolean overwrite, float[] tile) {
-        boolean direct = overwrite && rows == MR && width == NRF;
-        float[] dst = direct ? c : tile;
-        int d = direct ? cOffset : 0;
-        int ds = direct ? ldc : NRF;
+        boolean intoC = overwrite && rows == MR && width == NRF;
+        float[] dst = intoC ? c : tile;
+        int d = intoC ? cOffset : 0;
+        int ds = intoC ? ldc : NRF;
         FloatVector c00 = FloatVector.zero(F);
         FloatVector c01 = c00;
         FloatVector c10 = c00;
@@ -269,7 +269,7 @@ final class VectorGemm {
         c41.intoArray(dst, d + 4 * ds + LF);
         c50.intoArray(dst, d + 5 * ds);
         c51.intoArray(dst, d + 5 * ds + LF);
-        if (!direct) {
+        if (!intoC) {
             storeTile(tile, c, cOffset, ldc, rows, width, overwrite);
         }
     }
@@ -397,10 +397,10 @@ final class VectorGemm {
 
     private static void kernel(double[] pa, double[] pb, int bOffset, int bStride, int kc, double[] c, int cOffset,
             int ldc, int rows, int width, boolean overwrite, double[] tile) {
-        boolean direct = overwrite && rows == MR && width == NRD;
-        double[] dst = direct ? c : tile;
-        int d = direct ? cOffset : 0;
-        int ds = direct ? ldc : NRD;
+        boolean intoC = overwrite && rows == MR && width == NRD;
+        double[] dst = intoC ? c : tile;
+        int d = intoC ? cOffset : 0;
+        int ds = intoC ? ldc : NRD;
         DoubleVector c00 = DoubleVector.zero(D);
         DoubleVector c01 = c00;
         DoubleVector c10 = c00;
@@ -452,7 +452,7 @@ final class VectorGemm {
         c41.intoArray(dst, d + 4 * ds + LD);
         c50.intoArray(dst, d + 5 * ds);
         c51.intoArray(dst, d + 5 * ds + LD);
-        if (!direct) {
+        if (!intoC) {
             storeTile(tile, c, cOffset, ldc, rows, width, overwrite);
         }
     }

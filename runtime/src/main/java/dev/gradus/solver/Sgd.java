@@ -36,8 +36,16 @@ public final class Sgd extends BaseSolver {
     @Override
     boolean updatePlainFloat32(float[] w, int wo, float[] g, int go, int from, int to) {
         float rate = (float) learnRate;
-        for (int k = from; k < to; k++) {
-            w[wo + k] -= rate * g[go + k];
+        if (wo == go) {
+            // One index for both arrays, the only form C2 vectorizes (docs/ARCHITECTURE.md,
+            // "Loops C2 vectorizes"); the usual case, both stored from 0.
+            for (int k = wo + from; k < wo + to; k++) {
+                w[k] -= rate * g[k];
+            }
+        } else {
+            for (int k = from; k < to; k++) {
+                w[wo + k] -= rate * g[go + k];
+            }
         }
         return true;
     }
@@ -45,8 +53,16 @@ public final class Sgd extends BaseSolver {
     @Override
     boolean updatePlainFloat64(double[] w, int wo, double[] g, int go, int from, int to) {
         double rate = learnRate;
-        for (int k = from; k < to; k++) {
-            w[wo + k] -= rate * g[go + k];
+        if (wo == go) {
+            // One index for both arrays, the only form C2 vectorizes (docs/ARCHITECTURE.md,
+            // "Loops C2 vectorizes"); the usual case, both stored from 0.
+            for (int k = wo + from; k < wo + to; k++) {
+                w[k] -= rate * g[k];
+            }
+        } else {
+            for (int k = from; k < to; k++) {
+                w[wo + k] -= rate * g[go + k];
+            }
         }
         return true;
     }

@@ -53,6 +53,28 @@ class SgdFastPathTest {
     }
 
     @Test
+    void parametersAndGradientsAtDifferentOffsetsTakeTheTwoIndexLoopWithTheSameResult() {
+        // w: rows 1..4 of a 5×1000 matrix (contiguous, stored from element 1000); g from 0.
+        for (DType dtype : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
+            Tensor whole = random(dtype, 5000, 5, 1).reshape(5, 1000);
+            Tensor w = whole.slice(0, 1, 5, 1);
+            assertTrue(w.isContiguous() && w.offset() == 1000, "the test needs a contiguous view at an offset");
+            Tensor g = random(dtype, 4000, 6, 1e-2).reshape(4, 1000);
+            Tensor before = w.copy();
+            Tensor firstRow = whole.slice(0, 0, 1, 1).copy();
+            Solvers.sgd().learnRate(0.1).build().step(List.of(w), List.of(g));
+            for (int k = 0; k < 4000; k++) {
+                double expected = dtype == DType.FLOAT64 ? before.getFlat(k) - 0.1 * g.getFlat(k)
+                        : (float) before.getFlat(k) - (float) 0.1 * (float) g.getFlat(k);
+                assertEquals(expected, w.getFlat(k), 0.0, dtype + " at " + k);
+            }
+            for (int k = 0; k < 1000; k++) {
+                assertEquals(firstRow.getFlat(k), whole.getFlat(k), 0.0, "the row before the view is untouched, at " + k);
+            }
+        }
+    }
+
+    @Test
     void optionsThatChangeTheGradientKeepTheDoubleElementLoop() {
         int n = 1000;
         Tensor w = random(DType.FLOAT32, n, 3, 1);

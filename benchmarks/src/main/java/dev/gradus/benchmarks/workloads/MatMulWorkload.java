@@ -26,8 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code threads} sets {@link Parallel#setThreads(int)} for the trial, as
  * {@code torch.set_num_threads} does on PyTorch's side. The product runs on
  * {@link Gemm#backend()}, chosen automatically: the fork adds {@code jdk.incubator.vector}, so
- * the hybrid backend, which hands these sizes to OpenBLAS (single-threaded on each of the
- * runtime's threads), unless {@code -Dgradus.blas=vector}, {@code openblas} or {@code java} is
+ * the hybrid backend, which runs these sizes on the Vector API kernel (on OpenBLAS where the
+ * vectors are wider than 256 bits), unless {@code -Dgradus.blas=vector}, {@code openblas} or {@code java} is
  * passed to the fork ({@code -jvmArgsAppend -Dgradus.blas=vector}); {@code GemmBackendBenchmark}
  * compares the backends.
  */
