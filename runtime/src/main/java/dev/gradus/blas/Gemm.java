@@ -45,7 +45,8 @@ import java.util.function.Supplier;
  * for a vector kernel or a native call run in the pure-Java kernel. Every backend uses up to
  * {@link Parallel#threads()} threads, read at each call. Calls from several threads at once
  * are safe; each thread keeps its own packing buffers (heap, and off-heap for OpenBLAS), sized
- * by the largest product it has run or by the kernel's blocks.
+ * by the largest product it has run or by the kernel's blocks (the vector kernel's: about
+ * 1 MiB per dtype a thread has multiplied in).
  */
 public final class Gemm {
     private static final System.Logger LOG = System.getLogger(Gemm.class.getName());

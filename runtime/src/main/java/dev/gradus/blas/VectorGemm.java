@@ -86,14 +86,31 @@ final class VectorGemm {
         return F.vectorBitSize() > 256;
     }
 
-    /** One thread's packing buffers, allocated once. */
+    /**
+     * One thread's packing buffers, each allocated once: the 1 MiB block of B of a dtype at the
+     * thread's first product in that dtype, the small ones with the scratch.
+     */
     private static final class Scratch {
         final float[] packA32 = new float[KC * MR];
-        final float[] packB32 = new float[KC * NCF];
         final float[] tile32 = new float[MR * NRF];
         final double[] packA64 = new double[KC * MR];
-        final double[] packB64 = new double[KC * NCD];
         final double[] tile64 = new double[MR * NRD];
+        private float[] packB32;
+        private double[] packB64;
+
+        float[] packB32() {
+            if (packB32 == null) {
+                packB32 = new float[KC * NCF];
+            }
+            return packB32;
+        }
+
+        double[] packB64() {
+            if (packB64 == null) {
+                packB64 = new double[KC * NCD];
+            }
+            return packB64;
+        }
     }
 
     /** A product's operands and how its panels are split between threads. */
@@ -140,7 +157,7 @@ final class VectorGemm {
     private static void block(float[] a, float[] b, float[] c, Job job, int i0, int i1, int j0, int j1) {
         Scratch s = SCRATCH.get();
         float[] packA = s.packA32;
-        float[] packB = s.packB32;
+        float[] packB = s.packB32();
         int k = job.k;
         int n = job.n;
         int bp = job.bp;
@@ -331,7 +348,7 @@ final class VectorGemm {
     private static void block(double[] a, double[] b, double[] c, Job job, int i0, int i1, int j0, int j1) {
         Scratch s = SCRATCH.get();
         double[] packA = s.packA64;
-        double[] packB = s.packB64;
+        double[] packB = s.packB64();
         int k = job.k;
         int n = job.n;
         int bp = job.bp;
