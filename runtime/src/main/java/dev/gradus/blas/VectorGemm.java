@@ -293,8 +293,8 @@ final class VectorGemm {
 
     /**
      * Stores (or adds) the top-left rows × width of a 6×NR tile into C at {@code cOffset}, row
-     * stride {@code ldc}: two vectors a row when the tile is full width (which the kernel's
-     * later depth blocks and short row panels are), element by element otherwise.
+     * stride {@code ldc}: two vectors a row when the tile is full width (a full tile of a later
+     * depth block, or a full-width tile of a short row panel), element by element otherwise.
      */
     private static void storeTile(float[] tile, float[] c, int cOffset, int ldc, int rows, int width, boolean overwrite) {
         if (width == NRF) {
@@ -476,8 +476,8 @@ final class VectorGemm {
 
     /**
      * Stores (or adds) the top-left rows × width of a 6×NR tile into C at {@code cOffset}, row
-     * stride {@code ldc}: two vectors a row when the tile is full width (which the kernel's
-     * later depth blocks and short row panels are), element by element otherwise.
+     * stride {@code ldc}: two vectors a row when the tile is full width (a full tile of a later
+     * depth block, or a full-width tile of a short row panel), element by element otherwise.
      */
     private static void storeTile(double[] tile, double[] c, int cOffset, int ldc, int rows, int width, boolean overwrite) {
         if (width == NRD) {
