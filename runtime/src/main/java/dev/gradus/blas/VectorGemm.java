@@ -46,7 +46,7 @@ final class VectorGemm {
     static final int KC = 256;
     // Column block: a KC×NC block of B is 1 MiB, beyond L2 but within L3; each row panel of A
     // is packed once per block, so wider blocks pack A less often. Measured on Zen 1 (512 KiB
-    // L2, 8 MiB L3), against 256 KiB blocks: 512³ and 1024³ products 4-10% faster in both
+    // L2, 8 MiB L3), against 256 KiB blocks: 512³ and 1024³ products 1-14% faster in both
     // dtypes, a training step's products (a batch of 64 rows) unchanged.
     private static final int NCF = Math.max(NRF, 1024 / NRF * NRF);
     private static final int NCD = Math.max(NRD, 512 / NRD * NRD);
