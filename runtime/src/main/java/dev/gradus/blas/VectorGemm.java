@@ -452,11 +452,7 @@ final class VectorGemm {
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }
-        // One copy of the stores, into C itself for a full tile of the first depth block, else
-        // into the tile and from there by storeTile: this keeps the method small enough that C2
-        // inlines and intrinsifies every vector operation in it (with a second copy of the
-        // stores for full tiles, the float64 kernel sometimes compiled to the Vector API's
-        // allocating Java fallbacks and ran at half speed for the rest of the run).
+        // One copy of the stores, choosing only their destination: see the float32 kernel.
         c00.intoArray(dst, d);
         c01.intoArray(dst, d + LD);
         c10.intoArray(dst, d + ds);
@@ -474,11 +470,7 @@ final class VectorGemm {
         }
     }
 
-    /**
-     * Stores (or adds) the top-left rows × width of a 6×NR tile into C at {@code cOffset}, row
-     * stride {@code ldc}: two vectors a row when the tile is full width (a full tile of a later
-     * depth block, or a full-width tile of a short row panel), element by element otherwise.
-     */
+    /** As the float32 {@code storeTile}. */
     private static void storeTile(double[] tile, double[] c, int cOffset, int ldc, int rows, int width, boolean overwrite) {
         if (width == NRD) {
             for (int r = 0; r < rows; r++) {

@@ -54,8 +54,7 @@ public final class Sgd extends BaseSolver {
     boolean updatePlainFloat64(double[] w, int wo, double[] g, int go, int from, int to) {
         double rate = learnRate;
         if (wo == go) {
-            // One index for both arrays, the only form C2 vectorizes (docs/ARCHITECTURE.md,
-            // "Loops C2 vectorizes"); the usual case, both stored from 0.
+            // One index, as in the float32 loop.
             for (int k = wo + from; k < wo + to; k++) {
                 w[k] -= rate * g[k];
             }
