@@ -18,9 +18,11 @@ import jdk.incubator.vector.VectorSpecies;
  * panel stays in L1 and the block in L3), and each {@code MR} = 6 rows of op(A) into a KC×6
  * panel read sequentially. The micro-kernel keeps a 6×NR tile of C in twelve vector
  * registers and does twelve fused multiply-adds per depth step, from two vector loads and six
- * broadcasts. When a thread has few row panels, op(B)'s rows are contiguous and its columns
- * of B fit in L2, whole panels are read from B where it lies instead of packed, which for a
- * short A (a batch of 64 rows, say) saves more than packing would. A full tile of the first
+ * broadcasts. B is always read from its packed panels, whose row stride is the constant NR:
+ * C2 then proves every load of the depth loop in bounds once, before the loop, where a stride
+ * known only at run time left a bounds check on each (reading B in place for short A, as this
+ * kernel did until 2026-11-28, saved the packing but cost more in those checks: float64
+ * products of the MLP step ran 7% faster packed on one thread). A full tile of the first
  * depth block is stored straight into C, later depth blocks are added to C two vectors a row,
  * and edge tiles are computed whole from zero-padded panels and only their valid part stored.
  * Full-width rows of B are packed with vector loads and stores, not {@code System.arraycopy}
@@ -50,13 +52,6 @@ final class VectorGemm {
     // dtypes, a training step's products (a batch of 64 rows) unchanged.
     private static final int NCF = Math.max(NRF, 1024 / NRF * NRF);
     private static final int NCD = Math.max(NRD, 512 / NRD * NRD);
-    /**
-     * A thread reads full-width panels of B in place rather than packing them when it has at
-     * most this many row panels (little reuse to pay for the packing) ...
-     */
-    private static final int DIRECT_MAX_PANELS = 16;
-    /** ... and its columns of B fit in L2 anyway (beyond, packed panels stream better). */
-    private static final long DIRECT_MAX_BYTES = 256 * 1024;
     // Multiply-adds a thread should get before another thread is worth waking.
     private static final long WORK_PER_THREAD = 1L << 17;
 
@@ -161,16 +156,13 @@ final class VectorGemm {
         int k = job.k;
         int n = job.n;
         int bp = job.bp;
-        boolean direct = job.bj == 1 && (i1 - i0 + MR - 1) / MR <= DIRECT_MAX_PANELS
-                && (long) k * (j1 - j0) * 4 <= DIRECT_MAX_BYTES;
         for (int jc = j0; jc < j1; jc += NCF) {
             int cols = Math.min(NCF, j1 - jc);
             int panels = (cols + NRF - 1) / NRF;
-            int inPlace = direct ? cols / NRF : 0;
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 boolean overwrite = pc == 0;
-                for (int q = inPlace; q < panels; q++) {
+                for (int q = 0; q < panels; q++) {
                     packB(b, job.bo + pc * bp + (jc + q * NRF) * job.bj, bp, job.bj, kc,
                             Math.min(NRF, cols - q * NRF), packB, q * kc * NRF);
                 }
@@ -181,9 +173,7 @@ final class VectorGemm {
                         int j = jc + q * NRF;
                         int cOffset = job.co + i * n + j;
                         int width = Math.min(NRF, cols - q * NRF);
-                        boolean bInPlace = q < inPlace;
-                        kernel(packA, bInPlace ? b : packB, bInPlace ? job.bo + pc * bp + j : q * kc * NRF,
-                                bInPlace ? bp : NRF, kc, c, cOffset, n, rows, width, overwrite, s.tile32);
+                        kernel(packA, packB, q * kc * NRF, kc, c, cOffset, n, rows, width, overwrite, s.tile32);
                     }
                 }
             }
@@ -227,9 +217,9 @@ final class VectorGemm {
      * The 6×NR tile of C at {@code cOffset} (row stride {@code ldc}), of which {@code rows} ×
      * {@code width} are stored: set to (or, unless {@code overwrite}, added to) the product of
      * the packed A panel (constant offsets: reading a strided A in place measured 10–15% slower
-     * on every product) and the kc×NR panel of B at {@code bOffset} with row stride {@code bStride}.
+     * on every product) and the packed kc×NR panel of B at {@code bOffset}.
      */
-    private static void kernel(float[] pa, float[] pb, int bOffset, int bStride, int kc, float[] c, int cOffset,
+    private static void kernel(float[] pa, float[] pb, int bOffset, int kc, float[] c, int cOffset,
             int ldc, int rows, int width, boolean overwrite, float[] tile) {
         boolean intoC = overwrite && rows == MR && width == NRF;
         float[] dst = intoC ? c : tile;
@@ -247,7 +237,7 @@ final class VectorGemm {
         FloatVector c41 = c00;
         FloatVector c50 = c00;
         FloatVector c51 = c00;
-        for (int p = 0, at = 0, bt = bOffset; p < kc; p++, at += MR, bt += bStride) {
+        for (int p = 0, at = 0, bt = bOffset; p < kc; p++, at += MR, bt += NRF) {
             FloatVector b0 = FloatVector.fromArray(F, pb, bt);
             FloatVector b1 = FloatVector.fromArray(F, pb, bt + LF);
             FloatVector x = FloatVector.broadcast(F, pa[at]);
@@ -352,16 +342,13 @@ final class VectorGemm {
         int k = job.k;
         int n = job.n;
         int bp = job.bp;
-        boolean direct = job.bj == 1 && (i1 - i0 + MR - 1) / MR <= DIRECT_MAX_PANELS
-                && (long) k * (j1 - j0) * 8 <= DIRECT_MAX_BYTES;
         for (int jc = j0; jc < j1; jc += NCD) {
             int cols = Math.min(NCD, j1 - jc);
             int panels = (cols + NRD - 1) / NRD;
-            int inPlace = direct ? cols / NRD : 0;
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 boolean overwrite = pc == 0;
-                for (int q = inPlace; q < panels; q++) {
+                for (int q = 0; q < panels; q++) {
                     packB(b, job.bo + pc * bp + (jc + q * NRD) * job.bj, bp, job.bj, kc,
                             Math.min(NRD, cols - q * NRD), packB, q * kc * NRD);
                 }
@@ -372,9 +359,7 @@ final class VectorGemm {
                         int j = jc + q * NRD;
                         int cOffset = job.co + i * n + j;
                         int width = Math.min(NRD, cols - q * NRD);
-                        boolean bInPlace = q < inPlace;
-                        kernel(packA, bInPlace ? b : packB, bInPlace ? job.bo + pc * bp + j : q * kc * NRD,
-                                bInPlace ? bp : NRD, kc, c, cOffset, n, rows, width, overwrite, s.tile64);
+                        kernel(packA, packB, q * kc * NRD, kc, c, cOffset, n, rows, width, overwrite, s.tile64);
                     }
                 }
             }
@@ -412,7 +397,7 @@ final class VectorGemm {
         }
     }
 
-    private static void kernel(double[] pa, double[] pb, int bOffset, int bStride, int kc, double[] c, int cOffset,
+    private static void kernel(double[] pa, double[] pb, int bOffset, int kc, double[] c, int cOffset,
             int ldc, int rows, int width, boolean overwrite, double[] tile) {
         boolean intoC = overwrite && rows == MR && width == NRD;
         double[] dst = intoC ? c : tile;
@@ -430,7 +415,7 @@ final class VectorGemm {
         DoubleVector c41 = c00;
         DoubleVector c50 = c00;
         DoubleVector c51 = c00;
-        for (int p = 0, at = 0, bt = bOffset; p < kc; p++, at += MR, bt += bStride) {
+        for (int p = 0, at = 0, bt = bOffset; p < kc; p++, at += MR, bt += NRD) {
             DoubleVector b0 = DoubleVector.fromArray(D, pb, bt);
             DoubleVector b1 = DoubleVector.fromArray(D, pb, bt + LD);
             DoubleVector x = DoubleVector.broadcast(D, pa[at]);

@@ -126,7 +126,7 @@ class GemmTest {
     }
 
     // m, k, n: vectors and dots, tall and skinny, wide, odd sizes around the kernels' blocks
-    // (depth 128 and 256, columns 128/256/512, 6-row tiles, 16 row panels read in place), and
+    // (depth 128 and 256, columns 128/256/512, 6-row tiles, 16 row panels), and
     // products above the native and fork thresholds.
     private static final int[][] SHAPES = {
         {1, 1, 1}, {1, 9, 1}, {7, 1, 5}, {6, 5, 1}, {1, 17, 40}, {40, 1, 33}, {3, 300, 2},
