@@ -3,10 +3,10 @@
 
     python3 benchmarks/compare.py JMH_JSON[,JMH_JSON...] TORCH_JSONL[,TORCH_JSONL...]
 
-Several files per side are rounds of one comparison run (compare.sh with ROUNDS=n runs the two
-sides alternately): each figure is then the best of its rounds on each side (the fastest time,
-the highest GFLOP/s), since load from other tenants of a shared machine only ever slows a
-round down.
+Several files per side are rounds of one comparison run (compare.sh with ROUNDS=n; each round
+runs the two sides in turn, a workload and dtype at a time): each figure is then the best of
+its rounds on each side (the fastest time, the highest GFLOP/s), since load from other tenants
+of a shared machine only ever slows a round down.
 
 Standard library only. Ratio = our time / PyTorch's time (below 1: we are faster); for matmul
 the GFLOP/s of both sides (2 n^3 / time) are shown as well. A benchmark with a JMH parameter
@@ -124,7 +124,7 @@ def main():
     print(f"* a benchmark without a threads parameter runs with the JVM default (Parallel.threads(): every core): its rows repeat one measurement.")
     print("ours: median of the JMH measurement iterations, ± the 99.9% error of their mean; PyTorch: median of torch_bench.py's repetitions.")
     if len(ours_files) > 1 or len(torch_files) > 1:
-        print(f"best of {len(ours_files)} rounds (ours) and {len(torch_files)} (PyTorch), the two sides run alternately.")
+        print(f"best of {len(ours_files)} rounds (ours) and {len(torch_files)} (PyTorch); each round ran the two sides in turn, step by step.")
     for th in threads:
         for dt in ("float32", "float64"):
             peak = [torch.get((w, dt, th)) for w in ("peak_torch_mm_2048", "peak_numpy_matmul_2048")]

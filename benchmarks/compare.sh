@@ -1,55 +1,115 @@
 #!/usr/bin/env bash
-# Runs the four reference workloads of issue 6 on both sides, one after the other, and prints
-# one table of ours against PyTorch:
+# Runs the four reference workloads of issue 6 on both sides and prints one table of ours
+# against PyTorch:
 #   1. our JMH benchmarks in dev.gradus.benchmarks.workloads (through benchmarks/run.sh, which
 #      builds the jar when stale), results as JSON;
 #   2. ../shared/bench/torch-anchor.sh (PyTorch 1.13 with OpenBLAS and AVX-512; apt-installs
 #      python3-torch the first time);
 #   3. benchmarks/compare.py, which merges both into the table.
-# OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset for both runs (only here: tests and CI keep them).
+# A round goes through the workloads in steps: one workload in one dtype (sigmoid and matmul
+# also on one thread count), ours and then PyTorch's (PyTorch's first in even rounds), so
+# the two sides of a row are measured within a minute or two of each other, not one whole
+# suite apart. On a shared machine other tenants' load comes and goes over minutes; a
+# suite-sized gap let one side meet a busy (or a fast) spell that the other missed.
+# OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset for both sides (only here: tests and CI keep them).
 # Takes about 11 minutes a round on a 2-core machine. Extra arguments go to JMH, e.g.
 #   benchmarks/compare.sh -wi 1 -i 2          # quicker, noisier
 # TORCH_ARGS passes options to torch_bench.py, e.g. TORCH_ARGS='--reps 5'.
-# ROUNDS=n runs both sides n times, alternately, and the table takes each side's best round:
-# on a shared machine, other tenants' load comes and goes over minutes and only slows a round.
+# ROUNDS=n runs n rounds and the table takes each side's best round per row: load from other
+# tenants only ever slows a round down.
 # Everything lands in benchmarks/target/compare/ (jmh-N.json, torch-N.jsonl, the logs, table.txt).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 anchor=${TORCH_ANCHOR:-$here/../../shared/bench/torch-anchor.sh}
 out=$here/target/compare
 [[ -f "$anchor" ]] || { echo "compare.sh: no PyTorch anchor at $anchor (set TORCH_ANCHOR)" >&2; exit 1; }
+rounds=${ROUNDS:-1}
+[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: ROUNDS must be a positive whole number, not '$rounds'" >&2; exit 1; }
 rm -rf "$out"
 mkdir -p "$out"
 unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
 
-rounds=${ROUNDS:-1}
-[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: ROUNDS must be a positive whole number, not '$rounds'" >&2; exit 1; }
+# The anchor forces ATEN_CPU_CAPABILITY=avx512, which dies with SIGILL on a CPU without
+# AVX-512. There, let it install PyTorch and the OpenMP OpenBLAS once (--help exits before any
+# kernel runs), then run its torch_bench.py with the same environment but ATen's AVX2 path.
+avx512=yes
+if ! grep -qw avx512f /proc/cpuinfo; then
+  avx512=no
+  echo "(no AVX-512 on this CPU: running torch_bench.py with ATEN_CPU_CAPABILITY=avx2 instead of avx512)"
+  bash "$anchor" --help > "$out/torch-install.log" 2>&1 || { tail -40 "$out/torch-install.log" >&2; exit 1; }
+fi
+
+# torch ROUND STEP [torch_bench.py options]: PyTorch's side of one step.
+torch_side() {
+  local round=$1 step=$2
+  shift 2
+  local log=$out/torch-$round-$step.log
+  # shellcheck disable=SC2086  # TORCH_ARGS is a list of options
+  if [[ $avx512 == yes ]]; then
+    bash "$anchor" --out "$out/torch-$round.jsonl" "$@" ${TORCH_ARGS:-} > "$log" 2>&1 \
+      || { tail -40 "$log" >&2; exit 1; }
+  else
+    env LD_LIBRARY_PATH=/tmp/openblas-omp/usr/lib/x86_64-linux-gnu/openblas-openmp ATEN_CPU_CAPABILITY=avx2 \
+      /usr/bin/python3 "$(dirname "$anchor")/torch_bench.py" --label pytorch-openblas-avx2 \
+      --out "$out/torch-$round.jsonl" "$@" ${TORCH_ARGS:-} > "$log" 2>&1 || { tail -40 "$log" >&2; exit 1; }
+  fi
+  grep -v '^#' "$log" | sed 's/^/   /' || true
+}
+
+# ours ROUND STEP REGEX [JMH options]: our side of one step (the script's own arguments last).
+ours_side() {
+  local round=$1 step=$2 regex=$3
+  shift 3
+  local log=$out/jmh-$round-$step.log
+  "$here/run.sh" "$regex" "$@" -rf json -rff "$out/jmh-$round-$step.json" "${jmh_args[@]}" > "$log" 2>&1 \
+    || { tail -40 "$log" >&2; exit 1; }
+  sed -n '/^Benchmark /,$p' "$log" | sed 's/^/   /'
+}
+
+# step ROUND STEP "REGEX [JMH options]" "torch_bench.py options": both sides, alternating who goes first.
+step() {
+  local round=$1 step=$2 ours_args=$3 torch_args=$4
+  echo "== round $round, step $step: ${torch_args}"
+  # shellcheck disable=SC2086  # word-split on purpose: the arguments hold no spaces
+  if ((round % 2 == 1)); then
+    ours_side "$round" "$step" $ours_args
+    torch_side "$round" "$step" $torch_args
+  else
+    torch_side "$round" "$step" $torch_args
+    ours_side "$round" "$step" $ours_args
+  fi
+}
+
+jmh_args=("$@")
+w='dev\.gradus\.benchmarks\.workloads\.'
 ours_files=()
 torch_files=()
 for ((round = 1; round <= rounds; round++)); do
-  echo "== round $round of $rounds: ours, JMH (log: $out/jmh-$round.log)"
-  "$here/run.sh" 'dev\.gradus\.benchmarks\.workloads\.' -rf json -rff "$out/jmh-$round.json" "$@" > "$out/jmh-$round.log" 2>&1 \
-    || { tail -40 "$out/jmh-$round.log" >&2; exit 1; }
-  sed -n '/^Benchmark /,$p' "$out/jmh-$round.log"
-  ours_files+=("$out/jmh-$round.json")
+  s=0
+  for dt in float32 float64; do
+    for th in 1 2; do
+      step "$round" $((++s)) "${w}SigmoidWorkload\.(eager|intoBuffer)\$ -p dtype=$dt -p threads=$th" \
+        "--workloads a --dtypes $dt --threads $th"
+    done
+  done
+  for dt in float32 float64; do
+    for th in 1 2; do
+      step "$round" $((++s)) "${w}MatMulWorkload\.multiply\$ -p dtype=$dt -p threads=$th" \
+        "--workloads b --dtypes $dt --threads $th"
+    done
+  done
+  # The MLP step and the scalar gradient have no threads parameter: ours runs on every core.
+  for dt in float32 float64; do
+    step "$round" $((++s)) "${w}MlpStepWorkload\.step\$ -p dtype=$dt" "--workloads c --dtypes $dt --threads 2,1"
+  done
+  step "$round" $((++s)) "${w}ScalarGradientWorkload\.(tapeMachine|generated)\$" "--workloads d"
+  echo "== round $round: the machine's peak, PyTorch at n = 2048"
+  torch_side "$round" peak --workloads peak
 
-  echo "== round $round of $rounds: PyTorch, $anchor (log: $out/torch-$round.log)"
-  # shellcheck disable=SC2086  # TORCH_ARGS is a list of options
-  if grep -qw avx512f /proc/cpuinfo; then
-    bash "$anchor" --out "$out/torch-$round.jsonl" ${TORCH_ARGS:-} > "$out/torch-$round.log" 2>&1 \
-      || { tail -40 "$out/torch-$round.log" >&2; exit 1; }
-  else
-    # The anchor forces ATEN_CPU_CAPABILITY=avx512, which dies with SIGILL on a CPU without
-    # AVX-512. Let it install PyTorch and the OpenMP OpenBLAS (--help exits before any kernel
-    # runs), then run its torch_bench.py with the same environment but ATen's AVX2 path.
-    echo "   (no AVX-512 on this CPU: running torch_bench.py with ATEN_CPU_CAPABILITY=avx2 instead of avx512)"
-    bash "$anchor" --help > "$out/torch-$round.log" 2>&1 || { tail -40 "$out/torch-$round.log" >&2; exit 1; }
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE \
-      LD_LIBRARY_PATH=/tmp/openblas-omp/usr/lib/x86_64-linux-gnu/openblas-openmp ATEN_CPU_CAPABILITY=avx2 \
-      /usr/bin/python3 "$(dirname "$anchor")/torch_bench.py" --label pytorch-openblas-avx2 --out "$out/torch-$round.jsonl" \
-      ${TORCH_ARGS:-} > "$out/torch-$round.log" 2>&1 || { tail -40 "$out/torch-$round.log" >&2; exit 1; }
-  fi
-  grep -v '^#' "$out/torch-$round.log" || true
+  # One JSON array per round, as compare.py reads it.
+  python3 -c 'import json, sys; json.dump([r for p in sys.argv[2:] for r in json.load(open(p))], open(sys.argv[1], "w"), indent=1)' \
+    "$out/jmh-$round.json" "$out"/jmh-"$round"-*.json
+  ours_files+=("$out/jmh-$round.json")
   torch_files+=("$out/torch-$round.jsonl")
 done
 
