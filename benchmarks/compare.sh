@@ -12,7 +12,7 @@
 # suite apart. On a shared machine other tenants' load comes and goes over minutes; a
 # suite-sized gap let one side meet a busy (or a fast) spell that the other missed.
 # OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset for both sides (only here: tests and CI keep them).
-# Takes about 11 minutes a round on a 2-core machine. Extra arguments go to JMH, e.g.
+# Takes about 10 minutes a round on a 2-core machine. Extra arguments go to JMH, e.g.
 #   benchmarks/compare.sh -wi 1 -i 2          # quicker, noisier
 # TORCH_ARGS passes options to torch_bench.py, e.g. TORCH_ARGS='--reps 5'.
 # ROUNDS=n runs n rounds and the table takes each side's best round per row: load from other
