@@ -6,7 +6,10 @@
 Several files per side are rounds of one comparison run (compare.sh with ROUNDS=n; each round
 runs the two sides in turn, a workload and dtype at a time): each figure is then the best of
 its rounds on each side (the fastest time, the highest GFLOP/s), since load from other tenants
-of a shared machine only ever slows a round down.
+of a shared machine only ever slows a round down. With as many rounds on each side, a column
+"ratio per round" adds the median (and range) of the ratios taken within each round, whose
+two figures were measured a step apart: a paired comparison, which a spell of load or a
+change of clock speed moves less than it moves the best-of-rounds ratio.
 
 Standard library only. Ratio = our time / PyTorch's time (below 1: we are faster); for matmul
 the GFLOP/s of both sides (2 n^3 / time) are shown as well. A benchmark with a JMH parameter
@@ -82,11 +85,26 @@ def fmt(seconds, unit):
     return f"{v:.4g} {unit}" if v < 1000 else f"{v:,.0f} {unit}"
 
 
+def lookup(ours, torch, bench, params, tw, dt, th):
+    """(our (seconds, rel. error) or None, whether it is a threads row, PyTorch's seconds or None)
+    for one row. A benchmark with a threads parameter has a row per thread count; one without
+    it ran on one thread, and its result stands in (marked *) for the other rows."""
+    t = torch.get((tw, dt, th))
+    tsec = t["median"] * TORCH_UNIT[t["unit"]] if t else None
+    threaded = ours.get((bench, frozenset({**params, "threads": str(th)}.items())))
+    return threaded or ours.get((bench, frozenset(params.items()))), threaded is not None, tsec
+
+
 def main():
     ours_files, torch_files = sys.argv[1].split(","), sys.argv[2].split(",")
     ours, (torch, parity, env) = load_ours(ours_files), load_torch(torch_files)
+    # Round i of our side and round i of PyTorch's ran a step apart: their ratio is a paired one.
+    paired = ([(load_ours([o]), load_torch([t])[0]) for o, t in zip(ours_files, torch_files)]
+              if len(ours_files) == len(torch_files) > 1 else [])
     threads = sorted({k[2] for k in torch}) or [1, 2]
     head = ["workload", "dtype", "threads", "ours", "PyTorch", "ratio", "target", "GFLOP/s ours", "GFLOP/s PyTorch"]
+    if paired:
+        head.insert(6, "ratio per round")
     table = []
     for label, bench, extra, tw, unit, target in ROWS:
         for dt in ("float32", "float64"):
@@ -95,14 +113,8 @@ def main():
                 params["dtype"] = dt
             elif dt != "float64":
                 continue  # the generated code is double only
-            single = ours.get((bench, frozenset(params.items())))
             for th in threads:
-                t = torch.get((tw, dt, th))
-                tsec = t["median"] * TORCH_UNIT[t["unit"]] if t else None
-                # A benchmark with a threads parameter has a row per thread count; one without
-                # it ran on one thread, and its result stands in (marked *) for the other rows.
-                threaded = ours.get((bench, frozenset({**params, "threads": str(th)}.items())))
-                mine = threaded or single
+                mine, threaded, tsec = lookup(ours, torch, bench, params, tw, dt, th)
                 osec = mine[0] if mine else None
                 mark = "*" if not threaded and th != OUR_THREADS and mine else ""
                 ours_txt = fmt(osec, unit) + (f" ±{100 * mine[1]:.0f}%" if mine and mine[1] is not None else "") + mark
@@ -112,7 +124,16 @@ def main():
                     fl = 2.0 * int(extra["n"]) ** 3
                     gf_o = f"{fl / osec / 1e9:.2f}" if osec else "-"
                     gf_t = f"{fl / tsec / 1e9:.1f}" if tsec else "-"
-                table.append([label, dt, str(th), ours_txt, fmt(tsec, unit), ratio, target, gf_o, gf_t])
+                row = [label, dt, str(th), ours_txt, fmt(tsec, unit), ratio, target, gf_o, gf_t]
+                if paired:
+                    ratios = []
+                    for o, t in paired:
+                        m, _, ts = lookup(o, t, bench, params, tw, dt, th)
+                        if m and ts:
+                            ratios.append(m[0] / ts)
+                    row.insert(6, f"{statistics.median(ratios):.3g}x ({min(ratios):.3g}-{max(ratios):.3g})"
+                               if ratios else "-")
+                table.append(row)
     widths = [max(len(h), *(len(r[i]) for r in table)) for i, h in enumerate(head)]
     line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"
     print(line(head))
@@ -125,6 +146,9 @@ def main():
     print("ours: median of the JMH measurement iterations, ± the 99.9% error of their mean; PyTorch: median of torch_bench.py's repetitions.")
     if len(ours_files) > 1 or len(torch_files) > 1:
         print(f"best of {len(ours_files)} rounds (ours) and {len(torch_files)} (PyTorch); each round ran the two sides in turn, step by step.")
+    if paired:
+        print("ratio per round: the median (and range) over the rounds of our time / PyTorch's in the same round, the two")
+        print("figures taken a step apart, so a spell of load or a change of clock speed moves both.")
     for th in threads:
         for dt in ("float32", "float64"):
             peak = [torch.get((w, dt, th)) for w in ("peak_torch_mm_2048", "peak_numpy_matmul_2048")]
