@@ -13,10 +13,12 @@ change of clock speed moves less than it moves the best-of-rounds ratio.
 
 Standard library only. Ratio = our time / PyTorch's time (below 1: we are faster); for matmul
 the GFLOP/s of both sides (2 n^3 / time) are shown as well. A benchmark with a JMH parameter
-`threads` gives each threads row its own measurement; for the others the threads=2 rows repeat
-our one-thread measurement (marked *) against PyTorch on two threads. The target column is issue 6's, expressed as a time ratio.
+`threads` gives each threads row its own measurement; the others run with the runtime's default,
+every core (Parallel.threads(); this script assumes the JVM saw os.cpu_count() of them), and the
+rows for other thread counts repeat that measurement (marked *) against PyTorch on fewer threads. The target column is issue 6's, expressed as a time ratio.
 """
 import json
+import os
 import statistics
 import sys
 
@@ -34,7 +36,7 @@ ROWS = [
 ]
 DISPLAY = {"ms": 1e-3, "ns": 1e-9}
 TORCH_UNIT = {"ms/op": 1e-3, "ms/step": 1e-3, "ns/grad": 1e-9}
-OUR_THREADS = 1  # what a benchmark without a threads parameter runs on
+OUR_THREADS = os.cpu_count() or 1  # what a benchmark without a threads parameter runs on: every core
 
 
 def load_ours(paths):
@@ -88,7 +90,7 @@ def fmt(seconds, unit):
 def lookup(ours, torch, bench, params, tw, dt, th):
     """(our (seconds, rel. error) or None, whether it is a threads row, PyTorch's seconds or None)
     for one row. A benchmark with a threads parameter has a row per thread count; one without
-    it ran on one thread, and its result stands in (marked *) for the other rows."""
+    it ran on every core (OUR_THREADS), and its result stands in (marked *) for the other rows."""
     t = torch.get((tw, dt, th))
     tsec = t["median"] * TORCH_UNIT[t["unit"]] if t else None
     threaded = ours.get((bench, frozenset({**params, "threads": str(th)}.items())))
@@ -131,8 +133,10 @@ def main():
                         m, _, ts = lookup(o, t, bench, params, tw, dt, th)
                         if m and ts:
                             ratios.append(m[0] / ts)
-                    row.insert(6, f"{statistics.median(ratios):.3g}x ({min(ratios):.3g}-{max(ratios):.3g})"
-                               if ratios else "-")
+                    cell = f"{statistics.median(ratios):.3g}x ({min(ratios):.3g}-{max(ratios):.3g})" if ratios else "-"
+                    if 0 < len(ratios) < len(paired):
+                        cell += f", {len(ratios)} of {len(paired)} rounds"
+                    row.insert(6, cell)
                 table.append(row)
     widths = [max(len(h), *(len(r[i]) for r in table)) for i, h in enumerate(head)]
     line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"

@@ -12,12 +12,16 @@
 # suite apart. On a shared machine other tenants' load comes and goes over minutes; a
 # suite-sized gap let one side meet a busy (or a fast) spell that the other missed.
 # OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset for both sides (only here: tests and CI keep them).
-# Takes about 10 minutes a round on a 2-core machine. Extra arguments go to JMH, e.g.
+# Takes about 10 minutes a round on a 2-core machine. Extra arguments are JMH options, passed
+# to every step (not a benchmark regex: each step names its own), e.g.
 #   benchmarks/compare.sh -wi 1 -i 2          # quicker, noisier
-# TORCH_ARGS passes options to torch_bench.py, e.g. TORCH_ARGS='--reps 5'.
+# TORCH_ARGS passes options to torch_bench.py, e.g. TORCH_ARGS='--reps 5' (not --workloads,
+# --dtypes or --threads, which each step sets). Each step's JMH run rebuilds the benchmark jar
+# if a source changed, so leave the sources alone while it runs.
 # ROUNDS=n runs n rounds and the table takes each side's best round per row: load from other
 # tenants only ever slows a round down.
-# Everything lands in benchmarks/target/compare/ (jmh-N.json, torch-N.jsonl, the logs, table.txt).
+# Everything lands in benchmarks/target/compare/: per round N, jmh-N.json (merged from the
+# steps' jmh-N-S.json) and torch-N.jsonl, each step's logs (jmh-N-S.log, torch-N-S.log), table.txt.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 anchor=${TORCH_ANCHOR:-$here/../../shared/bench/torch-anchor.sh}
@@ -39,7 +43,7 @@ if ! grep -qw avx512f /proc/cpuinfo; then
   bash "$anchor" --help > "$out/torch-install.log" 2>&1 || { tail -40 "$out/torch-install.log" >&2; exit 1; }
 fi
 
-# torch ROUND STEP [torch_bench.py options]: PyTorch's side of one step.
+# torch_side ROUND STEP [torch_bench.py options]: PyTorch's side of one step.
 torch_side() {
   local round=$1 step=$2
   shift 2
@@ -56,7 +60,7 @@ torch_side() {
   grep -v '^#' "$log" | sed 's/^/   /' || true
 }
 
-# ours ROUND STEP REGEX [JMH options]: our side of one step (the script's own arguments last).
+# ours_side ROUND STEP REGEX [JMH options]: our side of one step (the script's own arguments last).
 ours_side() {
   local round=$1 step=$2 regex=$3
   shift 3
@@ -69,14 +73,16 @@ ours_side() {
 # step ROUND STEP "REGEX [JMH options]" "torch_bench.py options": both sides, alternating who goes first.
 step() {
   local round=$1 step=$2 ours_args=$3 torch_args=$4
+  local oa ta
+  read -ra oa <<< "$ours_args"  # split at spaces, without glob expansion of the regex
+  read -ra ta <<< "$torch_args"
   echo "== round $round, step $step: ${torch_args}"
-  # shellcheck disable=SC2086  # word-split on purpose: the arguments hold no spaces
   if ((round % 2 == 1)); then
-    ours_side "$round" "$step" $ours_args
-    torch_side "$round" "$step" $torch_args
+    ours_side "$round" "$step" "${oa[@]}"
+    torch_side "$round" "$step" "${ta[@]}"
   else
-    torch_side "$round" "$step" $torch_args
-    ours_side "$round" "$step" $ours_args
+    torch_side "$round" "$step" "${ta[@]}"
+    ours_side "$round" "$step" "${oa[@]}"
   fi
 }
 
