@@ -25,8 +25,9 @@ import jdk.incubator.vector.VectorSpecies;
  * 512³ and 1024³ float32 8–12%), although the depth loop compiled to nearly the same machine
  * code (see docs/ARCHITECTURE.md). A full tile of the first depth block is stored straight
  * into C, later depth blocks are added to C two vectors a row, and edge tiles are computed
- * whole from zero-padded panels and only their valid part stored. Full-width rows of B are packed with vector loads and stores, not {@code System.arraycopy}
- * (whose call costs as much as the copy at 32 or 64 bytes).
+ * whole from zero-padded panels and only their valid part stored. Full-width rows of B are
+ * packed with vector loads and stores, not {@code System.arraycopy} (whose call costs as much
+ * as the copy at 32 or 64 bytes).
  *
  * <p>The work is split across up to {@link Parallel#threads()} threads by row panels or by
  * column panels, whichever are more, and only when each thread gets enough multiply-adds to

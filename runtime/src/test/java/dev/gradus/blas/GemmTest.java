@@ -126,8 +126,8 @@ class GemmTest {
     }
 
     // m, k, n: vectors and dots, tall and skinny, wide, odd sizes around the kernels' blocks
-    // (depth 128 and 256, columns 128/256/512, 6-row tiles, 16 row panels), and
-    // products above the native and fork thresholds.
+    // (depth 128 and 256, columns 128/256/512, 6-row tiles), and products above the native and
+    // fork thresholds.
     private static final int[][] SHAPES = {
         {1, 1, 1}, {1, 9, 1}, {7, 1, 5}, {6, 5, 1}, {1, 17, 40}, {40, 1, 33}, {3, 300, 2},
         {500, 3, 4}, {4, 3, 500}, {33, 65, 17}, {64, 131, 70}, {130, 129, 257}, {17, 300, 520}, {200, 40, 3},

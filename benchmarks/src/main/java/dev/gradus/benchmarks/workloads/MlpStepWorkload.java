@@ -19,7 +19,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Reference workload (c): one {@link MlpStep} (forward, backward, SGD update) per operation,
  * PyTorch's {@code c_mlp_step_b64}. As in {@code torch_bench.py}, the steps follow one another
  * from the deterministic start, so the weights keep training while they are timed.
- * Single-threaded: the runtime's kernels use one core. The fork adds
+ * It sets no thread count: the runtime's kernels use {@link dev.gradus.tensor.Parallel#threads()},
+ * every core unless {@code -Dgradus.threads} says otherwise. The fork adds
  * {@code jdk.incubator.vector} so that tanh runs the Vector API kernel, as for
  * {@link SigmoidWorkload}.
  */
