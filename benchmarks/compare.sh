@@ -92,16 +92,14 @@ ours_files=()
 torch_files=()
 for ((round = 1; round <= rounds; round++)); do
   s=0
-  for dt in float32 float64; do
-    for th in 1 2; do
-      step "$round" $((++s)) "${w}SigmoidWorkload\.(eager|intoBuffer)\$ -p dtype=$dt -p threads=$th" \
-        "--workloads a --dtypes $dt --threads $th"
-    done
-  done
-  for dt in float32 float64; do
-    for th in 1 2; do
-      step "$round" $((++s)) "${w}MatMulWorkload\.multiply\$ -p dtype=$dt -p threads=$th" \
-        "--workloads b --dtypes $dt --threads $th"
+  # Sigmoid (a) and matmul (b) have a threads parameter: a step per dtype and thread count.
+  for workload in 'a SigmoidWorkload\.(eager|intoBuffer)' 'b MatMulWorkload\.multiply'; do
+    read -r letter bench <<< "$workload"
+    for dt in float32 float64; do
+      for th in 1 2; do
+        step "$round" $((++s)) "${w}${bench}\$ -p dtype=$dt -p threads=$th" \
+          "--workloads $letter --dtypes $dt --threads $th"
+      done
     done
   done
   # The MLP step and the scalar gradient have no threads parameter: ours runs on every core.

@@ -74,10 +74,10 @@ public final class Gemm {
     /**
      * The fewest rows m of a product that {@link Backend#HYBRID} hands to OpenBLAS where vectors
      * are wider than 256 bits (see {@link #HYBRID_OPENBLAS_MIN_WORK}), chosen on AVX2 when that
-     * rule still applied there: OpenBLAS
-     * runs on the runtime's threads by blocks of rows, and float32 blocks of fewer than about
-     * 192 rows ran no faster on two threads at once than one after the other (OpenBLAS 0.3.31,
-     * AMD Zen 1: 256×784×256 took 4.9 ms on two threads against the vector kernel's 1.8).
+     * rule still applied there: OpenBLAS runs on the runtime's threads by blocks of rows, and
+     * float32 blocks of fewer than about 192 rows ran no faster on two threads at once than one
+     * after the other (OpenBLAS 0.3.31, AMD Zen 1: 256×784×256 took 4.9 ms on two threads
+     * against the vector kernel's 1.8).
      */
     public static final int HYBRID_OPENBLAS_MIN_ROWS = 384;
 

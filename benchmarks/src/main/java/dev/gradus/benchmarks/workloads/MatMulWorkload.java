@@ -27,9 +27,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code torch.set_num_threads} does on PyTorch's side. The product runs on
  * {@link Gemm#backend()}, chosen automatically: the fork adds {@code jdk.incubator.vector}, so
  * the hybrid backend, which runs these sizes on the Vector API kernel (on OpenBLAS where the
- * vectors are wider than 256 bits), unless {@code -Dgradus.blas=vector}, {@code openblas} or {@code java} is
- * passed to the fork ({@code -jvmArgsAppend -Dgradus.blas=vector}); {@code GemmBackendBenchmark}
- * compares the backends.
+ * vectors are wider than 256 bits), unless {@code -Dgradus.blas=vector}, {@code openblas} or
+ * {@code java} is passed to the fork ({@code -jvmArgsAppend -Dgradus.blas=vector});
+ * {@code GemmBackendBenchmark} compares the backends.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
