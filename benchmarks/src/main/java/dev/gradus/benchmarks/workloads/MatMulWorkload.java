@@ -53,9 +53,13 @@ public class MatMulWorkload {
     private Tensor a;
     private Tensor b;
 
-    /** Draws the operands and checks a few elements of the product against a plain dot product. */
+    /**
+     * Draws the operands and checks a few elements of the product against a plain dot product;
+     * fails if the fork lacks {@code jdk.incubator.vector}.
+     */
     @Setup(Level.Trial)
     public void setUp() {
+        Forks.requireVectorModule();
         Parallel.setThreads(threads);
         DType type = ReferenceData.dtype(dtype);
         a = ReferenceData.gaussian(type, 1, n, n);

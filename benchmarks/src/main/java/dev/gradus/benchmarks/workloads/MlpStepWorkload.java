@@ -37,9 +37,10 @@ public class MlpStepWorkload {
 
     private MlpStep mlp;
 
-    /** Builds the model from the deterministic start. */
+    /** Builds the model from the deterministic start; fails if the fork lacks {@code jdk.incubator.vector}. */
     @Setup(Level.Trial)
     public void setUp() {
+        Forks.requireVectorModule();
         mlp = new MlpStep(ReferenceData.dtype(dtype));
     }
 

@@ -67,9 +67,7 @@ public class SigmoidWorkload {
     /** Draws the input and compiles the one-instruction program; checks both forms once. */
     @Setup(Level.Trial)
     public void setUp() {
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-            throw new IllegalStateException("the fork lacks --add-modules=jdk.incubator.vector; the vector kernels would not run");
-        }
+        Forks.requireVectorModule();
         savedThreads = Parallel.threads();
         Parallel.setThreads(threads);
         x = ReferenceData.gaussian(ReferenceData.dtype(dtype), 0, SIZE);
