@@ -13,9 +13,10 @@ change of clock speed moves less than it moves the best-of-rounds ratio.
 
 Standard library only. Ratio = our time / PyTorch's time (below 1: we are faster); for matmul
 the GFLOP/s of both sides (2 n^3 / time) are shown as well. A benchmark with a JMH parameter
-`threads` gives each threads row its own measurement; the others run with the runtime's default,
-every core (Parallel.threads(); this script assumes the JVM saw os.cpu_count() of them), and the
-rows for other thread counts repeat that measurement (marked *) against PyTorch on fewer threads. The target column is issue 6's, expressed as a time ratio.
+`threads` gives each threads row its own measurement; the others run with the runtime's
+default, every core (Parallel.threads(); this script assumes the JVM saw os.cpu_count() of
+them), and the rows for other thread counts repeat that measurement (marked *) against
+PyTorch on fewer threads. The target column is issue 6's, expressed as a time ratio.
 """
 import json
 import os

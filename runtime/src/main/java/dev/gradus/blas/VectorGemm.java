@@ -18,16 +18,13 @@ import jdk.incubator.vector.VectorSpecies;
  * panel stays in L1 and the block in L3), and each {@code MR} = 6 rows of op(A) into a KC×6
  * panel read sequentially. The micro-kernel keeps a 6×NR tile of C in twelve vector
  * registers and does twelve fused multiply-adds per depth step, from two vector loads and six
- * broadcasts. B is always read from its packed panels, whose row stride is the constant NR.
- * Until 2026-11-28 B was read in place for a short A, which saved the packing but made B's
- * row stride an argument of the one shared kernel; with that argument most products ran
- * slower, even those that never read B in place (float64 MLP products 6–8% on one thread,
- * 512³ and 1024³ float32 8–12%), although the depth loop compiled to nearly the same machine
- * code (see docs/ARCHITECTURE.md). A full tile of the first depth block is stored straight
- * into C, later depth blocks are added to C two vectors a row, and edge tiles are computed
- * whole from zero-padded panels and only their valid part stored. Full-width rows of B are
- * packed with vector loads and stores, not {@code System.arraycopy} (whose call costs as much
- * as the copy at 32 or 64 bytes).
+ * broadcasts. B is always read from its packed panels, whose row stride is the constant NR
+ * (reading B in place for a short A, with the stride as a kernel argument, made most products
+ * slower: docs/ARCHITECTURE.md, "The vector kernel"). A full tile of the first depth block is
+ * stored straight into C, later depth blocks are added to C two vectors a row, and edge tiles
+ * are computed whole from zero-padded panels and only their valid part stored. Full-width
+ * rows of B are packed with vector loads and stores, not {@code System.arraycopy} (whose call
+ * costs as much as the copy at 32 or 64 bytes).
  *
  * <p>The work is split across up to {@link Parallel#threads()} threads by row panels or by
  * column panels, whichever are more, and only when each thread gets enough multiply-adds to
